@@ -1,0 +1,190 @@
+"""The course's images, clips and model files: pinned URL + sha256, fetched on first use.
+
+Online, files are downloaded from their pinned URLs into a per-user cache with a progress bar.
+With ``EMOLAB_OFFLINE_DIR`` set to a folder laid out like the course's asset mirror
+(``images/<file>`` and ``models/<file>``), the very same code copies from that folder instead of
+the network. Either way pooch checks the sha256 and refuses a file that differs.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+
+import pooch
+
+from .errors import AssetError, ChecksumError, OfflineError
+
+OFFLINE_ENV = "EMOLAB_OFFLINE_DIR"
+CACHE_ENV = "EMOLAB_CACHE_DIR"
+MANIFEST = Path(__file__).resolve().parents[1] / "data" / "manifest.csv"
+
+
+@dataclass(frozen=True)
+class Asset:
+    file: str
+    collection: str
+    sha256: str
+    bytes: int
+    url: str
+    license: str
+    credit: str
+    alt: str
+    context: str
+    subject_id: str = ""
+    condition: str = ""
+    age: str = ""
+    gender: str = ""
+    ethnicity: str = ""
+
+    @property
+    def name(self) -> str:
+        return Path(self.file).name
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """A model file: where it comes from online, and its name in an offline mirror."""
+
+    mirror_name: str
+    sha256: str
+    url: str | None  # None: no public download; offline mirrors only
+
+
+# The emotion network that fits DeepFace's ONNX slot offline (see the mirror's models/README.md),
+# and the Haar cascades (OpenCV 4.x wheels ship them in cv2/data; listed for mirrors without them).
+STAND_IN_EMOTION_MODEL = ModelFile(
+    "fer2013_mini_XCEPTION_deepface48.onnx",
+    "6ffe5d0686bc0051a17eacac3604fba1b36996931cb94c92cbbbbff4fe7eff1f",
+    None,
+)
+HAAR_CASCADES = {
+    "haarcascade_frontalface_default.xml": ModelFile(
+        "haarcascade_frontalface_default.xml",
+        "0f7d4527844eb514d4a4948e822da90fbb16a34a0bbbbc6adc6498747a5aafb0",
+        "https://github.com/opencv/opencv/raw/4.9.0/data/haarcascades/haarcascade_frontalface_default.xml",
+    ),
+    "haarcascade_eye.xml": ModelFile(
+        "haarcascade_eye.xml",
+        "71cc64fc305a355dc60067880f6fbbd43dd155bd63ee3844661a1bda34b2fd8c",
+        "https://github.com/opencv/opencv/raw/4.9.0/data/haarcascades/haarcascade_eye.xml",
+    ),
+}
+
+
+def offline_dir() -> Path | None:
+    """The local mirror named by EMOLAB_OFFLINE_DIR, or None when the course is online."""
+    value = os.environ.get(OFFLINE_ENV, "").strip()
+    if not value:
+        return None
+    folder = Path(value).expanduser().resolve()
+    if not folder.is_dir():
+        raise OfflineError(f"{OFFLINE_ENV} points to {folder}, which is not a folder.")
+    return folder
+
+
+def cache_dir() -> Path:
+    value = os.environ.get(CACHE_ENV, "").strip()
+    return Path(value).expanduser() if value else Path(pooch.os_cache("emolab"))
+
+
+@lru_cache(maxsize=1)
+def catalog() -> tuple[Asset, ...]:
+    """Every image and clip the course uses, with licence, credit and alt text."""
+    with MANIFEST.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    names = {f.name for f in fields(Asset)}
+    return tuple(
+        Asset(**{k: (int(v) if k == "bytes" else v) for k, v in row.items() if k in names})
+        for row in rows
+    )
+
+
+def get(file: str | Asset) -> Asset:
+    if isinstance(file, Asset):
+        return file
+    for asset in catalog():
+        if asset.file == file:
+            return asset
+    raise AssetError(f"'{file}' is not one of the course's assets.")
+
+
+def collection(name: str) -> list[Asset]:
+    """Assets of one collection: london, fairface, lisa, zoom, scenes, context, video."""
+    found = [a for a in catalog() if a.collection == name]
+    if not found:
+        known = sorted({a.collection for a in catalog()})
+        raise AssetError(f"No collection called '{name}'.", f"Use one of: {', '.join(known)}.")
+    return found
+
+
+def _copy_from_mirror(source: Path):
+    """A pooch downloader that copies a file from the offline mirror instead of the network."""
+
+    def download(url, output_file, pooch_obj, check_only=False):
+        if not source.is_file():
+            raise OfflineError(f"Offline mode: {source} is missing from the asset folder.")
+        if check_only:
+            return True
+        if isinstance(output_file, (str, Path)):
+            shutil.copyfile(source, output_file)
+        else:
+            with source.open("rb") as fh:
+                shutil.copyfileobj(fh, output_file)
+        return None
+
+    return download
+
+
+def _retrieve(url: str | None, sha256: str, target: Path, mirror_file: Path | None) -> Path:
+    """Fetch one file to ``target`` (sha256-checked), from the mirror when one is set."""
+    if mirror_file is not None:
+        downloader = _copy_from_mirror(mirror_file)
+        url = url or mirror_file.as_uri()
+    elif url is None:
+        raise OfflineError(f"{target.name} has no public download; it comes from an offline mirror.")
+    else:
+        downloader = pooch.HTTPDownloader(progressbar=True, timeout=60)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # pooch logs "Downloading data from <url>" at INFO level; from a mirror that would mislead.
+    pooch.get_logger().setLevel("WARNING" if mirror_file is not None else "INFO")
+    try:
+        path = pooch.retrieve(
+            url=url, known_hash=f"sha256:{sha256}", fname=target.name, path=target.parent,
+            downloader=downloader, progressbar=mirror_file is None,
+        )
+    except ValueError as err:
+        if "hash" in str(err).lower():
+            raise ChecksumError(f"{target.name}: the sha256 differs from the pinned one.") from err
+        raise
+    except OSError as err:
+        if isinstance(err, AssetError):
+            raise
+        raise OfflineError(f"Could not download {target.name} ({err.__class__.__name__}).") from err
+    return Path(path)
+
+
+def fetch(file: str | Asset) -> Path:
+    """Local path of an image or clip, downloading (or copying from the mirror) on first use."""
+    asset = get(file)
+    mirror = offline_dir()
+    mirror_file = mirror / "images" / asset.file if mirror else None
+    return _retrieve(asset.url, asset.sha256, cache_dir() / "images" / asset.file, mirror_file)
+
+
+def fetch_many(files, progress: bool = True) -> list[Path]:
+    from tqdm.auto import tqdm
+
+    items = list(files)
+    return [fetch(f) for f in tqdm(items, desc="Fetching images", disable=not progress)]
+
+
+def fetch_model_file(model: ModelFile, target: Path) -> Path:
+    """Place a model file at ``target`` from the offline mirror (or its URL), sha256-checked."""
+    mirror = offline_dir()
+    mirror_file = mirror / "models" / model.mirror_name if mirror else None
+    return _retrieve(model.url, model.sha256, target, mirror_file)

@@ -1,0 +1,285 @@
+"""The emotion classifier: DeepFace's own pipeline, made visible step by step.
+
+Each step is DeepFace 0.0.103's code (its OpenCV Haar detector, its eye alignment and crop,
+its 224-pixel resize, its emotion model's grey 48x48 preprocessing and ONNX network). Two
+things are added: detection runs on a downscaled copy of a large image (the crop is still
+taken from the full-resolution original), and the 48x48 array the network received is kept
+so learners can see it. Only the emotion model is ever run: never age, gender or race.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from . import setup
+from .images import LoadedImage, array_to_rgb, load_image
+
+EMOTIONS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+HAAR_SCALE_STEP = 1.1  # DeepFace calls detectMultiScale3(img, 1.1, 10)
+MIN_HAAR_WINDOW = 24  # the frontal-face cascade's window size
+DETECTOR_NAME = "OpenCV Haar cascade (DeepFace 'opencv' detector)"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    short_name: str
+    sha256: str
+    is_stand_in: bool
+    citation: str
+
+
+@dataclass
+class Face:
+    box: tuple[int, int, int, int]  # x, y, width, height in the original image's pixels
+    scores: np.ndarray  # shape (7,), EMOTIONS order, sums to 1
+    network_input: np.ndarray  # the 48x48 float32 grey array the network received
+    crop: np.ndarray  # the aligned face crop, RGB uint8
+    detector_confidence: float
+
+    @property
+    def probabilities(self) -> dict[str, float]:
+        return {label: float(p) for label, p in zip(EMOTIONS, self.scores)}
+
+    @property
+    def top_label(self) -> str:
+        return EMOTIONS[int(np.argmax(self.scores))]
+
+    @property
+    def top_probability(self) -> float:
+        return float(np.max(self.scores))
+
+
+@dataclass
+class Analysis:
+    image: np.ndarray  # RGB uint8, after EXIF orientation
+    faces: list[Face]
+    model: ModelInfo
+    source: str
+    detector: str = DETECTOR_NAME
+    notes: list[str] = field(default_factory=list)
+
+    def table(self):
+        """One row per face: box, the 7 probabilities, the top label, and the model's name."""
+        import pandas as pd
+
+        rows = [
+            {"face": i, "x": f.box[0], "y": f.box[1], "w": f.box[2], "h": f.box[3],
+             **f.probabilities, "top_label": f.top_label, "model": self.model.short_name}
+            for i, f in enumerate(self.faces)
+        ]
+        return pd.DataFrame(rows, columns=["face", "x", "y", "w", "h", *EMOTIONS, "top_label", "model"])
+
+
+_KNOWN_MODELS = {
+    "6ffe5d0686bc0051a17eacac3604fba1b36996931cb94c92cbbbbff4fe7eff1f": ModelInfo(
+        name=(
+            "mini-Xception trained on FER2013 (Arriaga et al. 2017, MIT licence), the course's "
+            "offline stand-in in DeepFace's emotion slot; not DeepFace's own model"
+        ),
+        short_name="mini-Xception stand-in (offline)",
+        sha256="6ffe5d0686bc0051a17eacac3604fba1b36996931cb94c92cbbbbff4fe7eff1f",
+        is_stand_in=True,
+        citation="Arriaga, Valdenegro-Toro & Plöger (2017), arXiv:1710.07557; oarriaga/face_classification",
+    ),
+}
+
+
+def identify_model(weights: Path) -> ModelInfo:
+    """Name the emotion model from its weights' sha256."""
+    digest = hashlib.sha256(weights.read_bytes()).hexdigest()
+    if digest in _KNOWN_MODELS:
+        return _KNOWN_MODELS[digest]
+    return ModelInfo(
+        name=(
+            "DeepFace's own emotion CNN (trained on FER2013 by DeepFace's author), as DeepFace "
+            f"downloaded it; weights sha256 {digest[:12]}…"
+        ),
+        short_name="DeepFace emotion CNN",
+        sha256=digest,
+        is_stand_in=False,
+        citation="serengil/deepface 0.0.103, facial_expression_model_weights (deepface_models v1.0)",
+    )
+
+
+class _Pipeline:
+    """DeepFace's detector and emotion model, loaded once per process."""
+
+    def __init__(self) -> None:
+        weights = setup.prepare()
+        from deepface.modules import modeling
+
+        self.detector = modeling.build_model(task="face_detector", model_name="opencv")
+        self.emotion = modeling.build_model(task="facial_attribute", model_name="Emotion")
+        self.model = identify_model(weights)
+        # DeepFace's models are not documented as thread-safe; the webcam may call from a thread.
+        self.lock = threading.Lock()
+
+    def faces(self, rgb: np.ndarray, max_detect_side: int | None) -> list[Face]:
+        from deepface.modules import preprocessing
+
+        bgr = np.ascontiguousarray(rgb[:, :, ::-1])
+        with self.lock:
+            detected = self._detect(bgr, max_detect_side)
+            if not detected:
+                return []
+            faces_224 = [preprocessing.resize_image(img=face[:, :, ::-1], target_size=(224, 224))[0]
+                         for face, _, _ in detected]
+            grey_48 = np.stack([self.emotion._preprocess_image(f) for f in faces_224])
+            raw = np.atleast_2d(self.emotion._predict_internal(grey_48[..., None]))
+        scores = raw / raw.sum(axis=1, keepdims=True)
+        return [
+            Face(box, scores[i].astype(np.float64), grey_48[i],
+                 (face * 255).round().astype(np.uint8), confidence)
+            for i, (face, box, confidence) in enumerate(detected)
+        ]
+
+    def _detect(self, bgr: np.ndarray, max_detect_side: int | None):
+        """Faces as (RGB float crop in [0,1], box in original pixels, confidence).
+
+        Mirrors deepface.modules.detection.extract_faces with align=True (pad by half the image
+        on each side, detect, find the eyes, rotate, crop), with one change for speed: the Haar
+        cascades skip the windows a copy ``max_detect_side`` pixels long would be too small to
+        hold (see ``min_face_size``). The crop is always cut from the full-resolution image.
+        """
+        from deepface.modules import detection
+
+        height, width = bgr.shape[:2]
+        border = (int(0.5 * height), int(0.5 * width))
+        padded = _pad(bgr, *border)
+        min_face = min_face_size(max(height, width), max_detect_side)
+        results = []
+        for region in self._haar_faces(padded, min_face):
+            found = detection.extract_face(
+                facial_area=region, img=padded, align=True, expand_percentage=0,
+                width_border=border[1], height_border=border[0], detector_backend="opencv")
+            face = found.img
+            if face.shape[0] == 0 or face.shape[1] == 0:
+                continue
+            face = face[:, :, ::-1]  # as extract_faces: BGR -> RGB, then scaled to [0, 1]
+            face = face / 255 if face.max() > 1 else face
+            box = _clamped_box(found.facial_area, width, height)
+            results.append((face, box, round(float(found.confidence or 0), 2)))
+        return results
+
+    def _haar_faces(self, img: np.ndarray, min_face: int):
+        """deepface's OpenCvClient.detect_faces, with a smallest window for both cascades."""
+        from deepface.models.Detector import FacialAreaRegion
+
+        cascades = self.detector.model
+        faces, _, scores = cascades["face_detector"].detectMultiScale3(
+            img, HAAR_SCALE_STEP, 10, outputRejectLevels=True, minSize=(min_face, min_face))
+        regions = []
+        for (x, y, w, h), confidence in zip(faces, scores):
+            left, right = _find_eyes(cascades["eye_detector"], img[int(y):int(y + h), int(x):int(x + w)], w)
+            regions.append(FacialAreaRegion(
+                x=x, y=y, w=w, h=h, confidence=(100 - confidence) / 100,
+                left_eye=(int(x + left[0]), int(y + left[1])) if left else None,
+                right_eye=(int(x + right[0]), int(y + right[1])) if right else None))
+        return regions
+
+
+def _find_eyes(eye_cascade, face: np.ndarray, face_width: int):
+    """deepface's OpenCvClient.find_eyes: the two largest eye detections, as (left, right) centres.
+
+    Windows smaller than an eighth of the face are skipped (the eyes measure about a fifth): they cannot be among the two largest
+    detections of a real pair of eyes, and scanning them costs most of the time.
+    """
+    if face.shape[0] == 0 or face.shape[1] == 0:
+        return None, None
+    min_eye = face_width // 8
+    eyes = eye_cascade.detectMultiScale(cv2.cvtColor(face, cv2.COLOR_BGR2GRAY), HAAR_SCALE_STEP, 10,
+                                        minSize=(min_eye, min_eye))
+    eyes = sorted(eyes, key=lambda v: abs(v[2] * v[3]), reverse=True)
+    if len(eyes) < 2:
+        return None, None
+    right, left = sorted(eyes[:2], key=lambda e: e[0])  # the person's right eye is on our left
+    return tuple((int(e[0] + e[2] / 2), int(e[1] + e[3] / 2)) for e in (left, right))
+
+
+def min_face_size(longest_side: int, max_detect_side: int | None) -> int:
+    """The smallest face window the detector scans, in the original image's pixels.
+
+    The Haar cascade scans a pyramid of downscaled copies of DeepFace's padded image (twice
+    the original's size), shrinking by 1.1 per level, with a 24-pixel window. Keeping only the
+    levels at most ``max_detect_side`` pixels long is the same as detecting on a copy that
+    small, and it finds exactly the boxes full-size detection finds for every face at least
+    this many pixels wide; smaller faces are skipped.
+    """
+    padded_side = 2 * longest_side
+    if not max_detect_side or padded_side <= max_detect_side:
+        return 0
+    return math.ceil(MIN_HAAR_WINDOW * padded_side / max_detect_side)
+
+
+def _pad(img: np.ndarray, vertical: int, horizontal: int) -> np.ndarray:
+    return cv2.copyMakeBorder(img, vertical, vertical, horizontal, horizontal,
+                              cv2.BORDER_CONSTANT, value=[0, 0, 0])
+
+
+def _clamped_box(area, width: int, height: int) -> tuple[int, int, int, int]:
+    # The same clamping as deepface.modules.detection.extract_faces.
+    x, y = max(0, int(area.x)), max(0, int(area.y))
+    return x, y, min(width - x - 1, int(area.w)), min(height - y - 1, int(area.h))
+
+
+_pipeline: _Pipeline | None = None
+_pipeline_lock = threading.Lock()
+
+
+def pipeline() -> _Pipeline:
+    global _pipeline
+    with _pipeline_lock:
+        if _pipeline is None:
+            _pipeline = _Pipeline()
+    return _pipeline
+
+
+def model_info() -> ModelInfo:
+    """Which emotion model produced the results (told by the weights' sha256)."""
+    return pipeline().model
+
+
+def _analysis(loaded: LoadedImage, max_detect_side: int | None) -> Analysis:
+    faces = pipeline().faces(loaded.rgb, max_detect_side)
+    notes = list(loaded.notes)
+    if not faces:
+        notes.append(
+            "No face found. The detector looks for upright, frontal faces of at least about 30 "
+            "pixels; try a photo where the face is larger, lit from the front and not turned away."
+        )
+    return Analysis(loaded.rgb, faces, model_info(), loaded.name, notes=notes)
+
+
+def analyze(image, *, color: str | None = None, max_detect_side: int | None = 640) -> Analysis:
+    """Detect faces and run the emotion model on each one.
+
+    ``image``: a path, bytes, a PIL image, or a NumPy array with ``color="rgb"`` or ``"bgr"``.
+    ``max_detect_side``: the detector runs on a copy at most this many pixels on its long side
+    (None: full size, exactly as DeepFace.analyze). Boxes are always in the original's pixels.
+    """
+    return _analysis(load_image(image, color), max_detect_side)
+
+
+def analyze_frame(frame: np.ndarray, color: str = "bgr", max_detect_side: int | None = 320) -> Analysis:
+    """The fast path for video and webcam frames: no file decoding, no EXIF."""
+    return _analysis(LoadedImage(array_to_rgb(frame, color), "video frame"), max_detect_side)
+
+
+def analyze_many(items, *, progress: bool = True, max_detect_side: int | None = 640) -> list[Analysis]:
+    """Analyse a list of images, or every JPEG/PNG in a folder, with a progress bar."""
+    from tqdm.auto import tqdm
+
+    if isinstance(items, (str, Path)) and Path(items).is_dir():
+        folder = Path(items)
+        items = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
+    items = list(items)
+    return [analyze(item, max_detect_side=max_detect_side)
+            for item in tqdm(items, desc="Analysing", disable=not progress)]

@@ -1,0 +1,73 @@
+"""Where DeepFace keeps its weights, and getting them there.
+
+DeepFace reads ``DEEPFACE_BACKEND_ENGINE`` when it is imported and keeps weights in
+``$DEEPFACE_HOME/.deepface/weights``. Unless the learner set ``DEEPFACE_HOME`` themselves, the
+course points it into its own cache, so nothing is written to the learner's home folder.
+Online, DeepFace downloads its own weights there. Offline (``EMOLAB_OFFLINE_DIR``), the mirror's
+stand-in emotion network is placed in DeepFace's slot, sha256-checked.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from pathlib import Path
+
+from . import assets
+
+EMOTION_WEIGHTS = "facial_expression_model_weights.onnx"
+
+
+def configure_environment() -> None:
+    """Set DeepFace's variables; must run before deepface is imported."""
+    if "deepface" in sys.modules and os.environ.get("DEEPFACE_BACKEND_ENGINE") != "onnx":
+        warnings.warn("deepface was imported before emolab; restart the kernel and import emolab first.")
+    os.environ["DEEPFACE_BACKEND_ENGINE"] = "onnx"
+    if not os.environ.get("DEEPFACE_HOME"):
+        mode = "offline" if os.environ.get(assets.OFFLINE_ENV, "").strip() else "online"
+        os.environ["DEEPFACE_HOME"] = str(assets.cache_dir() / f"deepface-{mode}")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def weights_dir() -> Path:
+    return Path(os.environ["DEEPFACE_HOME"]) / ".deepface" / "weights"
+
+
+def prepare() -> Path:
+    """Make sure DeepFace finds its files; return the emotion weights' path.
+
+    Offline, the stand-in network and the Haar cascades are copied from the mirror unless a
+    file is already in DeepFace's slot (a learner's own DeepFace weights are never replaced).
+    Online, DeepFace downloads its own weights the first time the model is built.
+    """
+    configure_environment()
+    target = weights_dir() / EMOTION_WEIGHTS
+    if assets.offline_dir() is not None:
+        if not target.exists():
+            assets.fetch_model_file(assets.STAND_IN_EMOTION_MODEL, target)
+        _place_missing_cascades()
+    else:
+        _download_deepface_weights()
+    return target
+
+
+def _place_missing_cascades() -> None:
+    import cv2
+
+    bundled = Path(cv2.__file__).parent / "data"
+    for name, model in assets.HAAR_CASCADES.items():
+        if not (bundled / name).exists() and not (weights_dir() / name).exists():
+            assets.fetch_model_file(model, weights_dir() / name)
+
+
+def _download_deepface_weights() -> None:
+    from deepface.models.demography.onnx import Emotion
+    from deepface.commons import weight_utils
+
+    from .errors import OfflineError
+
+    try:
+        weight_utils.download_weights_if_necessary(file_name=EMOTION_WEIGHTS, source_url=Emotion.WEIGHTS_URL)
+    except Exception as err:  # DeepFace raises plain ValueError/OSError on a failed download
+        raise OfflineError(f"DeepFace could not download its emotion model ({err.__class__.__name__}).") from err
