@@ -52,10 +52,11 @@ def run(command: list, **kwargs) -> int:
 
 def start(args: list[str]) -> int:
     python = ensure_environment("start")
-    # emolab.webcam.server sets TCP_NODELAY on kernel websockets: without it every small
-    # reply (such as a webcam frame's result) waits ~40 ms for Nagle's algorithm.
+    # TCP_NODELAY on kernel websockets (jupyter_server's documented connection-class setting):
+    # without it every small reply, such as a webcam frame's result, waits ~40 ms (Nagle).
+    nodelay = "emolab.webcam.server.NoDelayKernelWebsocketConnection"
     return run([python, "-m", "jupyter", "lab", "lessons/",
-                "--ServerApp.jpserver_extensions={'emolab.webcam.server': True}", *args], check=False)
+                f"--ServerApp.kernel_websocket_connection_class={nodelay}", *args], check=False)
 
 
 def test(args: list[str]) -> int:

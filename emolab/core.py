@@ -125,11 +125,12 @@ class _Pipeline:
     def faces(self, rgb: np.ndarray, max_detect_side: int | None) -> list[Face]:
         from deepface.modules import preprocessing
 
-        bgr = np.ascontiguousarray(rgb[:, :, ::-1])
         with self.lock:
-            detected = self._detect(bgr, max_detect_side)
+            detected = self._detect(rgb, max_detect_side)
             if not detected:
                 return []
+            # as DeepFace.analyze: the face back in BGR, padded to 224x224, then the emotion
+            # model's own preprocessing (grey, 48x48) and its network, in one batch
             faces_224 = [preprocessing.resize_image(img=face[:, :, ::-1], target_size=(224, 224))[0]
                          for face, _, _ in detected]
             grey_48 = np.stack([self.emotion._preprocess_image(f) for f in faces_224])
@@ -141,44 +142,46 @@ class _Pipeline:
             for i, (face, box, confidence) in enumerate(detected)
         ]
 
-    def _detect(self, bgr: np.ndarray, max_detect_side: int | None):
+    def _detect(self, rgb: np.ndarray, max_detect_side: int | None):
         """Faces as (RGB float crop in [0,1], box in original pixels, confidence).
 
         Mirrors deepface.modules.detection.extract_faces with align=True (pad by half the image
         on each side, detect, find the eyes, rotate, crop), with one change for speed: the Haar
         cascades skip the windows a copy ``max_detect_side`` pixels long would be too small to
         hold (see ``min_face_size``). The crop is always cut from the full-resolution image.
+        DeepFace works on BGR; here the RGB image goes through the same geometric steps and the
+        grey image is computed from it directly, which gives the same pixels without copies.
         """
         from deepface.modules import detection
 
-        height, width = bgr.shape[:2]
+        height, width = rgb.shape[:2]
         border = (int(0.5 * height), int(0.5 * width))
-        padded = _pad(bgr, *border)
+        padded = _pad(rgb, *border)
+        padded_grey = _pad(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), *border)
         min_face = min_face_size(max(height, width), max_detect_side)
         results = []
-        for region in self._haar_faces(padded, min_face):
+        for region in self._haar_faces(padded_grey, min_face):
             found = detection.extract_face(
                 facial_area=region, img=padded, align=True, expand_percentage=0,
                 width_border=border[1], height_border=border[0], detector_backend="opencv")
             face = found.img
             if face.shape[0] == 0 or face.shape[1] == 0:
                 continue
-            face = face[:, :, ::-1]  # as extract_faces: BGR -> RGB, then scaled to [0, 1]
-            face = face / 255 if face.max() > 1 else face
+            face = face / 255 if face.max() > 1 else face  # as extract_faces: scaled to [0, 1]
             box = _clamped_box(found.facial_area, width, height)
             results.append((face, box, round(float(found.confidence or 0), 2)))
         return results
 
-    def _haar_faces(self, img: np.ndarray, min_face: int):
+    def _haar_faces(self, grey: np.ndarray, min_face: int):
         """deepface's OpenCvClient.detect_faces, with a smallest window for both cascades."""
         from deepface.models.Detector import FacialAreaRegion
 
         cascades = self.detector.model
         faces, _, scores = cascades["face_detector"].detectMultiScale3(
-            img, HAAR_SCALE_STEP, 10, outputRejectLevels=True, minSize=(min_face, min_face))
+            grey, HAAR_SCALE_STEP, 10, outputRejectLevels=True, minSize=(min_face, min_face))
         regions = []
         for (x, y, w, h), confidence in zip(faces, scores):
-            left, right = _find_eyes(cascades["eye_detector"], img[int(y):int(y + h), int(x):int(x + w)], w)
+            left, right = _find_eyes(cascades["eye_detector"], grey[int(y):int(y + h), int(x):int(x + w)], w)
             regions.append(FacialAreaRegion(
                 x=x, y=y, w=w, h=h, confidence=(100 - confidence) / 100,
                 left_eye=(int(x + left[0]), int(y + left[1])) if left else None,
@@ -186,17 +189,17 @@ class _Pipeline:
         return regions
 
 
-def _find_eyes(eye_cascade, face: np.ndarray, face_width: int):
+def _find_eyes(eye_cascade, face_grey: np.ndarray, face_width: int):
     """deepface's OpenCvClient.find_eyes: the two largest eye detections, as (left, right) centres.
 
-    Windows smaller than an eighth of the face are skipped (the eyes measure about a fifth): they cannot be among the two largest
-    detections of a real pair of eyes, and scanning them costs most of the time.
+    Windows smaller than an eighth of the face are skipped (eyes measure about a fifth of it):
+    they cannot be among the two largest detections of a real pair of eyes, and scanning them
+    costs most of the time.
     """
-    if face.shape[0] == 0 or face.shape[1] == 0:
+    if face_grey.shape[0] == 0 or face_grey.shape[1] == 0:
         return None, None
     min_eye = face_width // 8
-    eyes = eye_cascade.detectMultiScale(cv2.cvtColor(face, cv2.COLOR_BGR2GRAY), HAAR_SCALE_STEP, 10,
-                                        minSize=(min_eye, min_eye))
+    eyes = eye_cascade.detectMultiScale(face_grey, HAAR_SCALE_STEP, 10, minSize=(min_eye, min_eye))
     eyes = sorted(eyes, key=lambda v: abs(v[2] * v[3]), reverse=True)
     if len(eyes) < 2:
         return None, None
@@ -273,13 +276,17 @@ def analyze_frame(frame: np.ndarray, color: str = "bgr", max_detect_side: int | 
     return _analysis(LoadedImage(array_to_rgb(frame, color), "video frame"), max_detect_side)
 
 
-def analyze_many(items, *, progress: bool = True, max_detect_side: int | None = 640) -> list[Analysis]:
-    """Analyse a list of images, or every JPEG/PNG in a folder, with a progress bar."""
+def analyze_many(items, *, color: str | None = None, progress: bool = True,
+                 max_detect_side: int | None = 640) -> list[Analysis]:
+    """Analyse a list of images, or every JPEG/PNG in a folder, with a progress bar.
+
+    ``color`` applies to NumPy arrays in the list, as in :func:`analyze`.
+    """
     from tqdm.auto import tqdm
 
     if isinstance(items, (str, Path)) and Path(items).is_dir():
         folder = Path(items)
         items = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
     items = list(items)
-    return [analyze(item, max_detect_side=max_detect_side)
+    return [analyze(item, color=color, max_detect_side=max_detect_side)
             for item in tqdm(items, desc="Analysing", disable=not progress)]

@@ -113,7 +113,9 @@ def probability_bars(ax, face, title: str | None = None) -> None:
     ax.set_xlim(0, 1)
     ax.set_xlabel("probability the model gives each label")
     for i, value in enumerate(values):
-        ax.text(min(value + 0.02, 0.85), i, f"{value:.0%}", va="center", fontsize=8)
+        inside = value > 0.8  # a long bar: write the number inside it, in white
+        ax.text(value - 0.02 if inside else value + 0.02, i, f"{value:.0%}", va="center", fontsize=8,
+                ha="right" if inside else "left", color="white" if inside else "black")
     if title:
         ax.set_title(title, fontsize=10)
 
@@ -129,14 +131,15 @@ def show_pipeline(analysis, asset: Asset | None = None, face_index: int = 0) -> 
         show_figure(fig, "The photo, with no face box: the detector found no face.", caption)
         return
     face = analysis.faces[face_index]
-    fig, axes = subplots(1, 4, figsize=(14, 3.6), gridspec_kw={"width_ratios": [1, 1, 1, 1.6]})
+    fig, axes = subplots(1, 4, figsize=(15, 3.8), layout="constrained",
+                         gridspec_kw={"width_ratios": [1, 1, 1, 1.7]})
     axes[0].imshow(analysis.image)
     draw_box(axes[0], face.box)
     axes[0].set_title("1. detected face")
     axes[1].imshow(face.crop)
     axes[1].set_title("2. aligned crop")
     axes[2].imshow(face.network_input, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-    axes[2].set_title("3. what the network sees (48x48)")
+    axes[2].set_title("3. network input (48x48)")
     for ax in axes[:3]:
         ax.axis("off")
     probability_bars(axes[3], face, f"4. output of {analysis.model.short_name}")

@@ -22,6 +22,7 @@ from .errors import (
 )
 
 MAX_PIXELS = 64_000_000  # about 8000x8000: larger files are refused before they are decoded
+EXIF_ORIENTATION = 0x0112
 MIN_SIDE = 48  # the network's input is 48x48; a smaller picture cannot hold a usable face
 
 
@@ -113,12 +114,13 @@ def _from_pil(image: Image.Image, name: str) -> LoadedImage:
         image.seek(0)
     try:
         image.load()
-        oriented = ImageOps.exif_transpose(image)
+        rotated = image.getexif().get(EXIF_ORIENTATION, 1) not in (1, None)
+        image = ImageOps.exif_transpose(image)
     except (OSError, SyntaxError, ValueError) as err:
         raise CorruptImageError(f"{name} could not be decoded: it is damaged or cut short.") from err
-    if oriented is not image:
+    if rotated:
         notes.append("The photo's EXIF orientation was applied (it was stored rotated).")
-    return LoadedImage(_pil_to_rgb(oriented, notes), name, notes)
+    return LoadedImage(_pil_to_rgb(image, notes), name, notes)
 
 
 def _pil_to_rgb(image: Image.Image, notes: list[str]) -> np.ndarray:

@@ -207,3 +207,7 @@ def test_errors_render_without_traceback_in_ipython():
     err = errors.EmptyFileError("photo.jpg is empty (0 bytes).")
     lines = err._render_traceback_()
     assert lines == ["EmptyFileError: photo.jpg is empty (0 bytes).", f"What to do: {err.advice}"]
+
+
+def test_upright_photo_gets_no_rotation_note():
+    assert not any("EXIF" in note for note in load_image(jpeg_bytes(Image.fromarray(gradient()))).notes)

@@ -11,6 +11,7 @@ In a solution's code cell, the lines from ``# BEGIN SOLUTION`` to ``# END SOLUTI
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from pathlib import Path
@@ -58,7 +59,9 @@ def render(notebook: nbformat.NotebookNode) -> str:
 
 
 def main(argv: list[str]) -> int:
-    check = "--check" in argv
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 on drift")
+    check = parser.parse_args(argv).check
     drift = []
     for solution_path in sorted((ROOT / "solutions").glob("*.ipynb")):
         target = ROOT / "exercises" / solution_path.name

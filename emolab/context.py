@@ -1,0 +1,113 @@
+"""The crop is all it gets: a scene, the face crop the detector took, and the 48x48 input.
+
+``pixel_share`` measures how much of a photo the emotion model was given: the share of the
+photo's pixels inside each face box, and how many numbers the network actually received
+(48 x 48 grey values) against the photo's pixel count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NETWORK_SIDE = 48
+
+
+@dataclass(frozen=True)
+class PixelShare:
+    image_pixels: int  # width x height of the whole photo
+    box_pixels: int  # width x height of the face box
+    input_pixels: int  # 48 x 48 grey values the network received
+
+    @property
+    def box_share(self) -> float:
+        """Share of the photo's pixels inside the face box (0 to 1)."""
+        return self.box_pixels / self.image_pixels
+
+    @property
+    def input_share(self) -> float:
+        """The network's 48x48 grey input, as a share of the photo's pixel count."""
+        return self.input_pixels / self.image_pixels
+
+    def describe(self) -> str:
+        return (f"The face box holds {self.box_pixels:,} of the photo's {self.image_pixels:,} pixels "
+                f"({self.box_share:.2%}); the network received {self.input_pixels:,} grey values "
+                f"({self.input_share:.3%} of the photo's pixel count, and no colour).")
+
+
+def pixel_share(analysis, face_index: int = 0) -> PixelShare:
+    """How much of ``analysis.image`` face number ``face_index`` gave the model."""
+    if not analysis.faces:
+        raise IndexError("No face was found in this photo, so the model was given nothing.")
+    height, width = analysis.image.shape[:2]
+    _, _, w, h = analysis.faces[face_index].box
+    side = analysis.faces[face_index].network_input.shape
+    return PixelShare(width * height, w * h, int(np.prod(side)))
+
+
+def pixel_shares(analysis) -> list[PixelShare]:
+    return [pixel_share(analysis, i) for i in range(len(analysis.faces))]
+
+
+def used_share(analysis) -> float:
+    """Share of the photo's pixels inside any face box (boxes counted once where they overlap)."""
+    used = np.zeros(analysis.image.shape[:2], dtype=bool)
+    for face in analysis.faces:
+        x, y, w, h = face.box
+        used[y:y + h, x:x + w] = True
+    return float(used.mean())
+
+
+def _draw_boxes(axis, analysis, colour: str) -> None:
+    from matplotlib.patches import Rectangle
+
+    for index, face in enumerate(analysis.faces):
+        x, y, w, h = face.box
+        axis.add_patch(Rectangle((x, y), w, h, fill=False, edgecolor=colour, linewidth=2))
+        axis.text(x, y - 4, f"face {index}", color=colour, fontsize=9, va="bottom",
+                  bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1})
+
+
+def scene_crop_figure(analysis, face_index: int = 0):
+    """Three panels: the whole scene with the face boxes, one face's crop, its 48x48 grey input."""
+    from .display import PALETTE, subplots
+
+    fig, axes = subplots(1, 3, figsize=(11, 3.8), width_ratios=[3, 1, 1], layout="constrained")
+    axes[0].imshow(analysis.image)
+    _draw_boxes(axes[0], analysis, PALETTE.get("surprise", "#0072B2"))
+    axes[0].set_title(f"What the camera saw ({analysis.image.shape[1]}x{analysis.image.shape[0]} pixels)")
+    if analysis.faces:
+        face = analysis.faces[face_index]
+        axes[1].imshow(face.crop)
+        axes[1].set_title(f"face {face_index}: the crop")
+        axes[2].imshow(face.network_input, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        axes[2].set_title("what the model got (48x48)")
+    for axis in axes:
+        axis.set_axis_off()
+    return fig
+
+
+def scene_crop_alt(analysis, description: str, face_index: int = 0) -> str:
+    """Alt text built from the analysis (never hand-written model output)."""
+    if not analysis.faces:
+        return f"{description} The detector found no face, so nothing was given to the model."
+    share = pixel_share(analysis, face_index)
+    return (f"Three panels. Left: {description.rstrip('.')}, with {len(analysis.faces)} face box(es) drawn. "
+            f"Middle: the crop of face {face_index}. Right: the same face as the 48 by 48 grey image "
+            f"the model received; the box covers {share.box_share:.2%} of the photo.")
+
+
+def show_scene_and_crop(analysis, asset=None, *, face_index: int = 0, description: str | None = None) -> None:
+    """Display the three panels with alt text and a caption carrying the credit and the model."""
+    from .display import credit_line, show_figure
+
+    description = description or (asset.alt if asset is not None else "A photo")
+    caption = []
+    if analysis.faces:
+        caption.append(pixel_share(analysis, face_index).describe())
+    caption.append(f"Model: {analysis.model.short_name}; detector: {analysis.detector}.")
+    if asset is not None:
+        caption.append(credit_line(asset))
+    show_figure(scene_crop_figure(analysis, face_index), alt=scene_crop_alt(analysis, description, face_index),
+                caption=" ".join(caption))

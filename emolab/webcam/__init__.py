@@ -1,0 +1,29 @@
+"""Live webcam lab: the classifier on the learner's own face, inside Jupyter.
+
+- ``CameraWidget`` / ``camera()``: the browser widget (camera or licensed sample clip);
+- ``Recorder``: bounded, in-memory scores over time, with ``.plot()``;
+- ``record_clip()``: the same trace for a sample clip, computed without a browser;
+- ``server``: the Jupyter server setting that turns on TCP_NODELAY for kernel websockets.
+
+Names are imported lazily, so ``emolab.webcam.server`` (loaded by the Jupyter server process)
+does not pull in anywidget, OpenCV or the model.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "CameraWidget": ".widget",
+    "camera": ".widget",
+    "Recorder": ".recorder",
+    "record_clip": ".clips",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name], __name__), name)

@@ -1,0 +1,245 @@
+"""The camera widget: the classifier on the learner's own face, live, inside Jupyter.
+
+The browser captures the camera (getUserMedia) and sends downscaled JPEG frames to this kernel as
+custom-message buffers. Each frame is decoded in memory, analysed with ``emolab.analyze_frame``,
+added to a bounded in-memory ``Recorder`` and dropped; the kernel answers with boxes and scores
+only. No frame is written to disk or put into widget state (ipywidgets would echo synced bytes
+back and save them in the notebook).
+
+The same widget can play a licensed sample clip instead: the kernel decodes it frame by frame
+(``cv2.VideoCapture``) only when the browser asks for the next frame, so no cell ever blocks.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import anywidget
+import numpy as np
+import traitlets
+
+from .. import assets
+from ..errors import EmolabError
+from .frames import ClipReader, decode_jpeg, encode_jpeg, faces_payload, largest_face, rgba_to_rgb, shrink
+from .recorder import Recorder
+from .stats import LoopStats
+
+STATIC = Path(__file__).parent / "static"
+DEFAULT_CLIP = "video/grid_bbaf2n.mpg"
+log = logging.getLogger(__name__)
+
+NOTICE = (
+    "What happens when you press \"Start camera\": your browser sends small copies of the camera "
+    "picture to this notebook's own Python kernel, which looks for faces and gives each face 7 "
+    "emotion-label scores. Frames are kept in memory only while they are analysed, then dropped; "
+    "nothing is saved or sent anywhere else. Only the scores over time are kept (in memory) until "
+    "the kernel stops. \"Stop\" turns the camera off."
+)
+
+HEADLESS_TEXT = (
+    "emolab camera widget: no browser has shown this widget, so no camera was started. "
+    "Open the notebook in JupyterLab or Jupyter Notebook to use it; the rest of the notebook "
+    "works without it."
+)
+
+
+def _default_analyzer(frame: np.ndarray, color: str, max_detect_side: int):
+    from .. import analyze_frame
+
+    return analyze_frame(frame, color=color, max_detect_side=max_detect_side)
+
+
+def _model_short_name() -> str:
+    from .. import model_info
+
+    return model_info().short_name
+
+
+def _clip_credit(asset) -> str:
+    from ..display import credit_line
+
+    return credit_line(asset)
+
+
+class CameraWidget(anywidget.AnyWidget):
+    """Live camera (or sample clip) -> ``emolab.analyze_frame`` -> boxes and scores in the browser.
+
+    In Python: ``.recorder`` (scores over time), ``.snapshot`` (the last snapshot, an RGB array),
+    ``.stats()`` (frames, fps, timings), ``.report()`` (what the browser said), ``.stop()``.
+    """
+
+    _esm = STATIC / "widget.js"
+    _css = STATIC / "widget.css"
+
+    # Small settings only. Frames and results travel as custom messages, never as state.
+    fps_cap = traitlets.Int(25).tag(sync=True)
+    max_in_flight = traitlets.Int(2).tag(sync=True)
+    watchdog_ms = traitlets.Int(2000).tag(sync=True)  # forget a frame unanswered this long
+    silence_stop_ms = traitlets.Int(8000).tag(sync=True)  # camera off if the kernel is silent this long
+    send_max_side = traitlets.Int(320).tag(sync=True)
+    jpeg_quality = traitlets.Float(0.7).tag(sync=True)
+    capture_size = traitlets.List(traitlets.Int(), default_value=[640, 480]).tag(sync=True)
+    palette = traitlets.Dict().tag(sync=True)
+    emotions = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    model_name = traitlets.Unicode("").tag(sync=True)
+    clip_credit = traitlets.Unicode("").tag(sync=True)
+    notice = traitlets.Unicode(NOTICE).tag(sync=True)
+
+    def __init__(self, *, clip: str = DEFAULT_CLIP, recorder: Recorder | None = None, max_detect_side: int = 240,
+                 analyzer=None, **settings):
+        from ..core import EMOTIONS
+        from ..display import PALETTE
+
+        self._clip_asset = assets.get(clip)
+        model_name = settings.pop("model_name", None) or _model_short_name()
+        super().__init__(palette=dict(PALETTE), emotions=list(EMOTIONS), model_name=model_name,
+                         clip_credit=_clip_credit(self._clip_asset), **settings)
+        self.max_detect_side = max_detect_side
+        self.recorder = recorder if recorder is not None else Recorder(model_name=model_name)
+        self.snapshot: np.ndarray | None = None
+        self.browser_seen = False
+        self.browser_state = "not shown"
+        self.browser_secure: bool | None = None
+        self.last_error = ""
+        self._analyzer = analyzer or _default_analyzer
+        self._clip_reader: ClipReader | None = None
+        self._loop = LoopStats()
+        self._handlers = {
+            "hello": self._on_hello,
+            "state": self._on_state,
+            "frame": self._on_frame,
+            "clip_next": self._on_clip_next,
+            "snapshot": self._on_snapshot,
+        }
+        self.on_msg(self._on_custom_msg)
+
+    def __repr__(self) -> str:
+        # The plain-text form is what a notebook run without a browser (nbclient) keeps.
+        return HEADLESS_TEXT
+
+    # ----- messages from the browser -------------------------------------------------------
+
+    def _on_custom_msg(self, _widget, content, buffers) -> None:
+        handler = self._handlers.get(content.get("type")) if isinstance(content, dict) else None
+        if handler is None:
+            return  # not ours (e.g. anywidget's own commands)
+        try:
+            handler(content, buffers or [])
+        except EmolabError as error:
+            self._tell_browser(error, content)
+        except Exception as error:  # a bad frame must never break the loop or the kernel
+            log.exception("camera widget: could not handle %s", content.get("type"))
+            self._tell_browser(error, content)
+
+    def _tell_browser(self, error: Exception, content: dict) -> None:
+        self.last_error = f"{type(error).__name__}: {error}"
+        self._loop.failed()
+        if content.get("type") == "clip_next":
+            self.send({"type": "clip_error", "text": str(error)})
+            return
+        self.send({"type": "result", "seq": content.get("seq", 0), "width": 1, "height": 1, "faces": [], "error": str(error)})
+
+    def _on_hello(self, content: dict, _buffers) -> None:
+        self.browser_seen = True
+        self.browser_state = "shown, camera off"
+        self.browser_secure = bool(content.get("secure"))
+
+    def _on_state(self, content: dict, _buffers) -> None:
+        state = str(content.get("state", ""))
+        self.browser_state = {"camera_on": "camera on", "clip_on": "sample clip playing", "off": "camera off",
+                              "error": "error"}.get(state, state)
+        if state in ("camera_on", "clip_on"):
+            self._loop.restart()
+        if state == "error":
+            self.last_error = f"{content.get('error', '')}: {content.get('message', '')}"
+
+    def _on_frame(self, content: dict, buffers: list) -> None:
+        started = time.perf_counter()
+        seq = int(content.get("seq", 0))
+        self._loop.arrived(content)
+        if self._loop.is_stale(seq):
+            self._loop.stale()
+            self.send({"type": "result", "seq": seq, "width": 1, "height": 1, "faces": [], "stale": True})
+            return
+        if not buffers:
+            raise EmolabError("A frame message arrived without its picture.", advice="Stop and start the camera again.")
+        frame = decode_jpeg(buffers[0])
+        faces = self._analyse(frame)
+        self._answer("result", seq, frame, faces, started)
+
+    def _on_clip_next(self, content: dict, _buffers) -> None:
+        started = time.perf_counter()
+        seq = int(content.get("seq", 0))
+        self._loop.arrived(content)
+        item = self._open_clip().read()
+        if item is None:
+            raise EmolabError("The sample clip has no frames OpenCV can read.")
+        index, frame = item
+        frame = shrink(frame, int(content.get("max_side") or self.send_max_side))
+        faces = self._analyse(frame)
+        self._answer("clip_frame", seq, frame, faces, started, [encode_jpeg(frame)], frame_index=index)
+
+    def _on_snapshot(self, content: dict, buffers: list) -> None:
+        if not buffers:
+            raise EmolabError("A snapshot message arrived without its picture.")
+        self.snapshot = rgba_to_rgb(buffers[0], int(content["width"]), int(content["height"]))
+        self.send({"type": "notice", "text": f"Snapshot of {self.snapshot.shape[1]}x{self.snapshot.shape[0]} "
+                   "pixels is in Python as .snapshot (memory only). Camera still on."})
+
+    # ----- analysis ---------------------------------------------------------------------------
+
+    def _analyse(self, bgr: np.ndarray) -> list:
+        analysis = self._analyzer(bgr, color="bgr", max_detect_side=self.max_detect_side)
+        self.recorder.add_face(largest_face(analysis.faces))
+        return analysis.faces
+
+    def _answer(self, kind: str, seq: int, frame: np.ndarray, faces: list, started: float, buffers=None, **extra):
+        kernel_ms = (time.perf_counter() - started) * 1000
+        height, width = frame.shape[:2]
+        message = {"type": kind, "seq": seq, "width": width, "height": height, "faces": faces_payload(faces),
+                   "kernel_ms": round(kernel_ms, 2), **extra}
+        self.send(message, buffers=buffers)
+        self._loop.answered(seq, kernel_ms, bool(faces))
+
+    def _open_clip(self) -> ClipReader:
+        if self._clip_reader is None:
+            self._clip_reader = ClipReader(assets.fetch(self._clip_asset), loop=True)
+        return self._clip_reader
+
+    # ----- for the learner ----------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Ask the browser to turn the camera (or clip) off. Returns at once."""
+        self.send({"type": "stop", "text": "Stopped from Python. The camera is off."})
+
+    def stats(self) -> dict:
+        """Frames analysed, frames per second, and median / 90th-percentile timings in ms."""
+        return self._loop.summary()
+
+    def reset_stats(self) -> None:
+        """Forget the timings and counts so far (e.g. after a warm-up)."""
+        self._loop = LoopStats()
+
+    def report(self) -> str:
+        """One line on what the browser reported: shown or not, camera state, last error."""
+        if not self.browser_seen:
+            return HEADLESS_TEXT
+        summary = self.stats()
+        parts = [f"Browser: {self.browser_state}", f"{summary['frames_analysed']} frames analysed"]
+        if self.browser_secure is False:
+            parts.append("page is not a secure context (use https or an ssh tunnel to localhost)")
+        if self.last_error:
+            parts.append(f"last problem: {self.last_error}")
+        return "; ".join(parts) + "."
+
+    def close(self) -> None:
+        if self._clip_reader is not None:
+            self._clip_reader.close()
+        super().close()
+
+
+def camera(**settings) -> CameraWidget:
+    """Make the camera widget (display it by leaving it last in a cell)."""
+    return CameraWidget(**settings)

@@ -1,0 +1,67 @@
+"""The crop is all it gets: what share of a photo the model is given."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import emolab
+from emolab import assets
+from emolab.context import pixel_share, scene_crop_alt, scene_crop_figure, used_share
+
+
+def fake_analysis(shape, boxes):
+    faces = [SimpleNamespace(box=b, network_input=np.zeros((48, 48), np.float32),
+                             crop=np.zeros((10, 10, 3), np.uint8)) for b in boxes]
+    return SimpleNamespace(image=np.zeros(shape, np.uint8), faces=faces)
+
+
+def test_share_is_box_area_over_image_area():
+    share = pixel_share(fake_analysis((400, 500, 3), [(10, 20, 100, 50)]))
+    assert share.box_share == pytest.approx(100 * 50 / (400 * 500))
+    assert share.input_pixels == 48 * 48
+    assert share.input_share == pytest.approx(2304 / 200_000)
+
+
+def test_overlapping_boxes_are_counted_once():
+    analysis = fake_analysis((100, 100, 3), [(0, 0, 50, 50), (25, 25, 50, 50)])
+    assert used_share(analysis) == pytest.approx((2500 + 2500 - 625) / 10_000)
+
+
+def test_no_face_means_nothing_was_used():
+    analysis = fake_analysis((100, 100, 3), [])
+    assert used_share(analysis) == 0
+    with pytest.raises(IndexError):
+        pixel_share(analysis)
+    assert "no face" in scene_crop_alt(analysis, "A photo.")
+
+
+def test_share_on_a_real_photo_matches_its_box():
+    analysis = emolab.analyze(assets.fetch("zoom/60cm.jpg"))
+    assert analysis.faces, "the detector should find the face at 60 cm"
+    height, width = analysis.image.shape[:2]
+    x, y, w, h = analysis.faces[0].box
+    share = pixel_share(analysis)
+    assert share.box_share == pytest.approx(w * h / (width * height))
+    assert 0 < share.box_share < 1
+    assert analysis.faces[0].network_input.shape == (48, 48)
+
+
+def test_the_figure_has_scene_crop_and_input_panels():
+    import matplotlib.pyplot as plt
+
+    analysis = emolab.analyze(assets.fetch("zoom/60cm.jpg"))
+    fig = scene_crop_figure(analysis)
+    assert len(fig.axes) == 3 and all(axis.images for axis in fig.axes)
+    assert "48 by 48" in scene_crop_alt(analysis, "A person in a room.")
+    plt.close(fig)
+
+
+def test_lesson03_share_check_accepts_the_fraction_and_explains_a_percentage():
+    from emolab.checks import Grader
+
+    analysis = fake_analysis((400, 500, 3), [(10, 20, 100, 50)])
+    grader = Grader("03")
+    assert grader.check("q1", {"photo_analysis": analysis, "share_used": 0.025}).passed
+    result = grader.check("q1", {"photo_analysis": analysis, "share_used": 2.5})
+    assert not result.passed and "fraction" in result.message
