@@ -235,8 +235,9 @@ class CameraWidget(anywidget.AnyWidget):
         return "; ".join(parts) + "."
 
     def close(self) -> None:
-        if self._clip_reader is not None:
-            self._clip_reader.close()
+        reader = getattr(self, "_clip_reader", None)  # absent when __init__ failed part-way
+        if reader is not None:
+            reader.close()
         super().close()
 
 
