@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 
-from labharness import LIVE_TRACKS, JupyterLab, make_y4m, open_browser, run_all_cells  # noqa: E402
+from labharness import JupyterLab, make_y4m, open_browser, run_all_cells  # noqa: E402
 
 
 def start_widget(playwright, lab: JupyterLab, workdir: Path, width: int, height: int, name: str, extra_flags=()):
@@ -23,19 +23,31 @@ def start_widget(playwright, lab: JupyterLab, workdir: Path, width: int, height:
     return context, page, lab.kernel(name)
 
 
-def browser_pss_mb(profile: Path) -> float:
-    """Proportional set size (shared pages counted once) of the Chromium processes using this profile, in MB."""
+def browser_processes_pss(profile: Path) -> dict[int, tuple[str, float]]:
+    """{pid: (process type, PSS in MB)} for the Chromium processes using this profile.
+
+    PSS counts shared pages once. The type is Chromium's --type / --utility-sub-type, so a soak
+    can tell the page's own processes from services Chromium starts by itself during a run.
+    """
     import psutil
 
-    total = 0
+    found = {}
     for process in psutil.process_iter(["cmdline"]):
-        cmdline = " ".join(process.info["cmdline"] or [])
-        if "chrom" in cmdline and str(profile) in cmdline:
-            try:
-                total += process.memory_full_info().pss
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
-                pass
-    return total / 2**20
+        args = process.info["cmdline"] or []
+        if not any("chrom" in a for a in args[:1]) or not any(str(profile) in a for a in args):
+            continue
+        kind = next((a.split("=", 1)[1] for a in args if a.startswith("--utility-sub-type=")), None)
+        kind = kind or next((a.split("=", 1)[1] for a in args if a.startswith("--type=")), "browser")
+        try:
+            found[process.pid] = (kind, process.memory_full_info().pss / 2**20)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    return found
+
+
+def browser_pss_mb(profile: Path) -> float:
+    """Total PSS of the Chromium processes using this profile, in MB."""
+    return sum(mb for _, mb in browser_processes_pss(profile).values())
 
 
 # With --js-flags=--expose-gc: collect garbage, then read the page's JavaScript heap (MB).

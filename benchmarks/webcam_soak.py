@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _webcam_common import JS_HEAP_AFTER_GC, KERNEL_RSS, JupyterLab, browser_pss_mb, start_widget, wait
+from _webcam_common import JS_HEAP_AFTER_GC, KERNEL_RSS, JupyterLab, browser_processes_pss, start_widget, wait
 
 GROWTH_LIMIT_MB = 50
 INTERVAL_S = 30
@@ -26,8 +26,10 @@ INTERVAL_S = 30
 
 def sample(probe, page, profile, started):
     stats = probe.evaluate("cam.stats()")
+    processes = browser_processes_pss(profile)
     return {"t": time.monotonic() - started, "frames": stats["frames_analysed"], "kernel_mb": probe.evaluate(KERNEL_RSS),
-            "browser_mb": browser_pss_mb(profile), "js_heap_mb": page.evaluate(JS_HEAP_AFTER_GC),
+            "browser_mb": sum(mb for _, mb in processes.values()), "processes": processes,
+            "js_heap_mb": page.evaluate(JS_HEAP_AFTER_GC),
             "recorder": probe.evaluate("len(cam.recorder)"),
             "fps": stats["fps"], "rtt_ms_median": stats["rtt_ms_median"]}
 
@@ -74,7 +76,23 @@ def report(samples) -> int:
     rate = (last["frames"] - first["frames"]) / last["t"] if last["t"] else 0.0
     print(f"frames processed: {last['frames']} in total; {rate:.1f} per second over the {last['t']:.0f} s measured")
     print(f"kernel memory: {first['kernel_mb']:.1f} -> {last['kernel_mb']:.1f} MB (growth {kernel_growth:+.1f} MB)")
-    print(f"browser memory: {first['browser_mb']:.1f} -> {last['browser_mb']:.1f} MB (growth {browser_growth:+.1f} MB)")
+    print(f"browser memory, all processes: {first['browser_mb']:.1f} -> {last['browser_mb']:.1f} MB "
+          f"(growth {browser_growth:+.1f} MB)")
+    # Chromium starts services of its own mid-run (e.g. its on-device model service); the
+    # widget's memory is in the processes that ran from the start (page renderer, GPU, capture).
+    kept = set(first["processes"]) & set(last["processes"])
+    kept_growth = sum(last["processes"][p][1] - first["processes"][p][1] for p in kept)
+    print(f"browser memory, processes alive from start to end: growth {kept_growth:+.1f} MB")
+    for pid in sorted(kept, key=lambda p: first["processes"][p][0]):
+        kind, before = first["processes"][pid]
+        print(f"    {kind}: {before:.1f} -> {last['processes'][pid][1]:.1f} MB")
+    for pid in sorted(set(last["processes"]) - kept):
+        kind, now = last["processes"][pid]
+        print(f"    started by Chromium during the run: {kind}: {now:.1f} MB")
+    for pid in sorted(set(first["processes"]) - kept):
+        kind, then = first["processes"][pid]
+        print(f"    ended during the run: {kind}: {then:.1f} MB")
+    browser_growth = kept_growth
     print(f"page JavaScript heap after GC: {first['js_heap_mb']:.1f} -> {last['js_heap_mb']:.1f} MB "
           f"(growth {heap_growth:+.1f} MB)")
     print(f"stalls (30 s without a new frame): {len(stalls)}")

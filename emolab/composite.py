@@ -434,8 +434,6 @@ def scores_figure(table, model_name: str):
 
 
 def scores_alt(table, model_name: str) -> str:
-    from .core import EMOTIONS
-
     change, label = largest_change(table)
     tops = "; ".join(f"{scene}: {row['top label']}" for scene, row in table.iterrows())
     return (f"Grouped bar chart of the 7 probabilities given by {model_name} for the same face in "

@@ -66,6 +66,11 @@ class Analysis:
     detector: str = DETECTOR_NAME
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def largest_face(self) -> Face | None:
+        """The face with the biggest box (the one nearest the camera, usually), or None."""
+        return largest_face(self.faces)
+
     def table(self):
         """One row per face: box, the 7 probabilities, the top label, and the model's name."""
         import pandas as pd
@@ -76,6 +81,11 @@ class Analysis:
             for i, f in enumerate(self.faces)
         ]
         return pd.DataFrame(rows, columns=["face", "x", "y", "w", "h", *EMOTIONS, "top_label", "model"])
+
+
+def largest_face(faces: list[Face]) -> Face | None:
+    """The face with the biggest box, or None when there is none."""
+    return max(faces, key=lambda face: face.box[2] * face.box[3], default=None)
 
 
 _KNOWN_MODELS = {

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from . import assets
-from .core import EMOTIONS
+from .core import EMOTIONS, largest_face
 from .errors import EmolabError
 
 FIRING_LABELS = ("fear", "surprise", "angry")
@@ -68,6 +68,53 @@ def _clip_path(clip) -> tuple[Path, assets.Asset | None]:
     return Path(clip), None
 
 
+class ClipReader:
+    """Frames of a video file, decoded on demand with OpenCV, optionally looping. Nothing is written."""
+
+    def __init__(self, path: str | Path, loop: bool = True):
+        self.path = str(path)
+        self.loop = loop
+        self._capture = None
+        self.fps = DEFAULT_FPS
+        self.index = -1
+
+    def _open(self):
+        capture = cv2.VideoCapture(self.path)
+        if not capture.isOpened():
+            raise ClipError(f"OpenCV could not open the clip {Path(self.path).name}.")
+        fps = capture.get(cv2.CAP_PROP_FPS)
+        self.fps = fps if fps and math.isfinite(fps) and fps > 0 else DEFAULT_FPS
+        self.index = -1
+        return capture
+
+    def read(self) -> tuple[int, np.ndarray] | None:
+        """(frame index, BGR frame); at the end of the clip start again (loop) or return None."""
+        if self._capture is None:
+            self._capture = self._open()
+        ok, frame = self._capture.read()
+        if not ok and self.loop and self.index >= 0:
+            self.close()
+            self._capture = self._open()
+            ok, frame = self._capture.read()
+        if not ok:
+            return None
+        self.index += 1
+        return self.index, frame
+
+    def frames(self):
+        """Every frame once: yields (time in seconds, BGR frame). Needs ``loop=False``."""
+        if self.loop:
+            raise ValueError("frames() reads a clip once: make the reader with loop=False.")
+        while (item := self.read()) is not None:
+            index, frame = item
+            yield index / self.fps, frame
+
+    def close(self):
+        if self._capture is not None:
+            self._capture.release()
+        self._capture = None
+
+
 def iter_frames(clip, step: int = 1):
     """Yield every ``step``-th frame of a clip as a VideoFrame (BGR), with its time in seconds.
 
@@ -75,26 +122,13 @@ def iter_frames(clip, step: int = 1):
     even if the loop stops early.
     """
     path, _ = _clip_path(clip)
-    capture = cv2.VideoCapture(str(path))
-    if not capture.isOpened():
-        raise ClipError(f"OpenCV could not open the clip {path.name}.")
-    fps = capture.get(cv2.CAP_PROP_FPS)
-    fps = fps if fps and math.isfinite(fps) and fps > 0 else DEFAULT_FPS
+    reader = ClipReader(path, loop=False)
     try:
-        index = 0
-        while True:
-            ok, frame = capture.read()
-            if not ok:
-                return
+        for index, (time, frame) in enumerate(reader.frames()):
             if index % step == 0:
-                yield VideoFrame(index, index / fps, frame)
-            index += 1
+                yield VideoFrame(index, time, frame)
     finally:
-        capture.release()
-
-
-def _largest(faces):
-    return max(faces, key=lambda f: f.box[2] * f.box[3], default=None)
+        reader.close()
 
 
 def analyze_clip(clip, *, step: int = 1, max_detect_side: int = 320, analyzer=None) -> Trace:
@@ -104,7 +138,7 @@ def analyze_clip(clip, *, step: int = 1, max_detect_side: int = 320, analyzer=No
     analyse = analyzer or analyze_frame
     times, rows, labels, boxes = [], [], [], []
     for frame in iter_frames(clip, step):
-        face = _largest(analyse(frame.bgr, color="bgr", max_detect_side=max_detect_side).faces)
+        face = largest_face(analyse(frame.bgr, color="bgr", max_detect_side=max_detect_side).faces)
         times.append(frame.time)
         rows.append(face.scores if face else np.full(len(EMOTIONS), np.nan))
         labels.append(face.top_label if face else "")

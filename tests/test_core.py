@@ -149,3 +149,11 @@ def test_min_face_size_follows_the_detect_side():
     assert core.min_face_size(300, 640) == 0
     assert core.min_face_size(1350, None) == 0
     assert core.min_face_size(1350, 640) == 102  # 24-pixel windows on a 640-pixel pyramid level
+
+
+def test_largest_face_is_the_biggest_box():
+    result = emolab.analyze(fetch("fairface/fairface_0019.jpg"))  # a baby and part of an adult
+    assert len(result.faces) >= 2
+    areas = [f.box[2] * f.box[3] for f in result.faces]
+    assert result.largest_face is result.faces[areas.index(max(areas))]
+    assert emolab.analyze(fetch(SCENE)).largest_face is None

@@ -15,7 +15,8 @@ import pytest
 
 from emolab import EMOTIONS, assets
 from emolab.webcam import CameraWidget
-from emolab.webcam.frames import ClipReader, decode_jpeg, encode_jpeg
+from emolab.video import ClipReader
+from emolab.webcam.frames import decode_jpeg, encode_jpeg
 from emolab.webcam.widget import HEADLESS_TEXT
 
 CLIP = "video/grid_bbaf2n.mpg"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import importlib
 import inspect
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -65,6 +66,23 @@ def require(namespace: dict, name: str, kinds=None):
         wanted = kinds.__name__ if isinstance(kinds, type) else " or ".join(k.__name__ for k in kinds)
         raise NotYet(f"`{name}` should be a {wanted}, but it is a {type(value).__name__}.")
     return value
+
+
+def require_number(namespace: dict, name: str, nan_hint: str = "did you divide zero by zero?") -> float:
+    """The learner's variable ``name`` as a float, or NotYet saying why it is not a number."""
+    value = require(namespace, name)
+    if isinstance(value, bool) or value is None:
+        raise NotYet(f"`{name}` should be a number, but it is {value!r}: assign your computed number to it.")
+    if isinstance(value, str):
+        raise NotYet(f"`{name}` is text ({value!r}); it should be a number. Compute it with arithmetic "
+                     "and leave out the quotes.")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise NotYet(f"`{name}` should be a number, but it is a {type(value).__name__}.") from None
+    if math.isnan(number):
+        raise NotYet(f"`{name}` is NaN (not a number): {nan_hint}")
+    return number
 
 
 class Grader:

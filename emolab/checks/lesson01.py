@@ -7,29 +7,11 @@ stand-in alike. Reflection questions are not checked.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-from . import NotYet, check, require
+from . import NotYet, check, require, require_number
 
 MIN_REASON_LENGTH = 20  # characters: about a short sentence
-
-
-def _number(ns: dict, name: str) -> float:
-    value = require(ns, name)
-    if isinstance(value, bool) or value is None:
-        raise NotYet(f"`{name}` should be a number, but it is {value!r}.")
-    if isinstance(value, str):
-        raise NotYet(f"`{name}` is text ({value!r}); it should be a number. Compute it with arithmetic "
-                     "and leave out the quotes.")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise NotYet(f"`{name}` should be a number, but it is a {type(value).__name__}: "
-                     f"{value!r}. Compute it with arithmetic, not as text.") from None
-    if math.isnan(number):
-        raise NotYet(f"`{name}` is NaN (not a number): did you divide zero by zero?")
-    return number
 
 
 @check("q1")
@@ -83,7 +65,7 @@ def share_of_smiles_labelled_happy(ns: dict) -> None:
     from emolab.assets import collection
     from emolab.lesson01 import analyze_assets
 
-    share = _number(ns, "share_happy")
+    share = require_number(ns, "share_happy")
     smiling = [a for a in collection("london") if a.condition == "smiling"]
     results = analyze_assets(smiling, progress=False)
     total = len(results)
@@ -116,7 +98,7 @@ def share_of_smiles_labelled_happy(ns: dict) -> None:
 def fer2013_imbalance(ns: dict) -> None:
     from emolab.lesson01 import FER2013_COUNTS
 
-    ratio = _number(ns, "imbalance")
+    ratio = require_number(ns, "imbalance")
     expected = FER2013_COUNTS["happy"] / FER2013_COUNTS["disgust"]
     if abs(ratio - expected) <= 0.05:
         return

@@ -7,12 +7,11 @@ learner's own ``trace``, so no model output is written here. Reflection question
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 import numpy as np
 
-from . import NotYet, check, require
+from . import NotYet, check, require, require_number
 
 NEUTRAL = 6  # position of "neutral" in EMOTIONS
 
@@ -26,18 +25,13 @@ def _trace(ns: dict):
     return trace
 
 
-def _number(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise NotYet(f"`{name}` should be a number, but it is {type(value).__name__}.")
-    if math.isnan(float(value)):
-        raise NotYet(f"`{name}` is NaN: frames without a face have NaN scores; leave them out.")
-    return float(value)
+NAN_HINT = "frames without a face have NaN scores; leave them out."
 
 
 @check("q1")
 def frames_with_a_face(ns: dict) -> None:
     trace = _trace(ns)
-    got = _number(require(ns, "frames_with_face"), "frames_with_face")
+    got = require_number(ns, "frames_with_face", NAN_HINT)
     expected = sum(1 for label in trace.labels if label)
     if got == len(trace.labels) and expected != got:
         raise NotYet("That is the number of all frames. Count only frames whose top label is not \"\".")
@@ -48,7 +42,7 @@ def frames_with_a_face(ns: dict) -> None:
 @check("q2")
 def label_changes(ns: dict) -> None:
     trace = _trace(ns)
-    got = _number(require(ns, "label_changes"), "label_changes")
+    got = require_number(ns, "label_changes", NAN_HINT)
     labelled = [label for label in trace.labels if label]
     expected = sum(1 for before, after in zip(labelled, labelled[1:]) if before != after)
     with_gaps = sum(1 for before, after in zip(trace.labels, trace.labels[1:]) if before != after)
@@ -62,7 +56,7 @@ def label_changes(ns: dict) -> None:
 def most_common_label(ns: dict) -> None:
     trace = _trace(ns)
     label = require(ns, "most_common_label", str)
-    share = _number(require(ns, "most_common_share"), "most_common_share")
+    share = require_number(ns, "most_common_share", NAN_HINT)
     counts = Counter(label for label in trace.labels if label)
     top, top_count = counts.most_common(1)[0]
     if counts.get(label, 0) != top_count:
@@ -77,7 +71,7 @@ def most_common_label(ns: dict) -> None:
 @check("q4")
 def neutral_range(ns: dict) -> None:
     trace = _trace(ns)
-    got = _number(require(ns, "neutral_range"), "neutral_range")
+    got = require_number(ns, "neutral_range", NAN_HINT)
     neutral = np.asarray(trace.scores, dtype=float)[:, NEUTRAL]
     neutral = neutral[~np.isnan(neutral)]
     expected = float(neutral.max() - neutral.min())

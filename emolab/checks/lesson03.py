@@ -7,9 +7,8 @@ Reflection questions are not checked.
 
 from __future__ import annotations
 
-import math
 
-from . import NotYet, check, require
+from . import NotYet, check, require, require_number
 
 from emolab.core import EMOTIONS
 from emolab.poll import OTHER_CHOICES
@@ -21,16 +20,7 @@ def _need(ns: dict, *names: str):
     return [require(ns, name) for name in names]
 
 
-def _number(value, name: str) -> float:
-    if value is None:
-        raise NotYet(f"`{name}` is None: assign your computed number to it.")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise NotYet(f"`{name}` should be a number, but it is {type(value).__name__}.") from None
-    if math.isnan(number):
-        raise NotYet(f"`{name}` is NaN: did a face go undetected? Check the table above.")
-    return number
+NAN_HINT = "did a face go undetected? Check the table above."
 
 
 def _close(got: float, expected: float, name: str, hint: str, tolerance: float = 1e-3) -> None:
@@ -42,8 +32,8 @@ def _close(got: float, expected: float, name: str, hint: str, tolerance: float =
 def share_of_pixels(ns: dict) -> None:
     from emolab.context import pixel_share
 
-    analysis, value = _need(ns, "photo_analysis", "share_used")
-    got = _number(value, "share_used")
+    analysis = require(ns, "photo_analysis")
+    got = require_number(ns, "share_used", NAN_HINT)
     if not analysis.faces:
         raise NotYet("No face was found in `photo_analysis`, so the model used no pixels: pick another photo.")
     if 1 < got <= 100:
@@ -56,8 +46,8 @@ def share_of_pixels(ns: dict) -> None:
 def largest_change_across_scenes(ns: dict) -> None:
     from emolab.composite import largest_change
 
-    table, value = _need(ns, "table", "largest_change")
-    got = _number(value, "largest_change")
+    table = require(ns, "table")
+    got = require_number(ns, "largest_change", NAN_HINT)
     expected, _ = largest_change(table)
     _close(got, expected, "largest_change",
            "For each of the 7 labels take max minus min over the scenes, then the largest of those 7.")
@@ -67,8 +57,8 @@ def largest_change_across_scenes(ns: dict) -> None:
 def flip_rate_of_a_clip(ns: dict) -> None:
     from emolab.video import flip_rate, label_flips
 
-    trace, value = _need(ns, "trace_lw", "flip_rate_lw")
-    got = _number(value, "flip_rate_lw")
+    trace = require(ns, "trace_lw")
+    got = require_number(ns, "flip_rate_lw", NAN_HINT)
     if abs(got - label_flips(trace)) < 1e-9 and trace.duration != 1:
         raise NotYet("That is the number of flips; divide it by the clip's duration in seconds.")
     _close(got, flip_rate(trace), "flip_rate_lw",

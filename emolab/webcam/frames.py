@@ -2,13 +2,11 @@
 
 - ``decode_jpeg`` / ``encode_jpeg``: bytes <-> BGR arrays with OpenCV (no file is touched);
 - ``faces_payload``: the small JSON the browser needs to draw boxes, labels and bars;
-- ``ClipReader``: frames of a licensed sample clip, decoded on demand with ``cv2.VideoCapture``.
+- clips are decoded by :class:`emolab.video.ClipReader`, shared with lesson 3.
 """
 
 from __future__ import annotations
 
-import math
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -68,56 +66,3 @@ def face_payload(face) -> dict:
 
 def faces_payload(faces) -> list[dict]:
     return [face_payload(face) for face in faces]
-
-
-def largest_face(faces):
-    """The face with the largest box, or None."""
-    return max(faces, key=lambda face: face.box[2] * face.box[3], default=None)
-
-
-class ClipReader:
-    """Frames of a video file, decoded on demand, looping at the end. Nothing is written."""
-
-    def __init__(self, path: str | Path, loop: bool = True):
-        self.path = str(path)
-        self.loop = loop
-        self._capture = None
-        self.fps = 25.0
-        self.index = -1
-
-    def _open(self):
-        capture = cv2.VideoCapture(self.path)
-        if not capture.isOpened():
-            raise FrameError(f"OpenCV could not open the clip {Path(self.path).name}.",
-                             advice="Check that OpenCV can read MPEG-1 video (pip install opencv-python-headless).")
-        fps = capture.get(cv2.CAP_PROP_FPS)
-        self.fps = fps if fps and math.isfinite(fps) and fps > 0 else 25.0
-        self.index = -1
-        return capture
-
-    def read(self) -> tuple[int, np.ndarray] | None:
-        """(frame index, BGR frame); at the end of the clip start again or return None."""
-        if self._capture is None:
-            self._capture = self._open()
-        ok, frame = self._capture.read()
-        if not ok and self.loop and self.index >= 0:
-            self.close()
-            self._capture = self._open()
-            ok, frame = self._capture.read()
-        if not ok:
-            return None
-        self.index += 1
-        return self.index, frame
-
-    def frames(self):
-        """Every frame once: yields (time in seconds, BGR frame). Needs ``loop=False``."""
-        if self.loop:
-            raise ValueError("frames() reads a clip once: make the reader with loop=False.")
-        while (item := self.read()) is not None:
-            index, frame = item
-            yield index / self.fps, frame
-
-    def close(self):
-        if self._capture is not None:
-            self._capture.release()
-        self._capture = None

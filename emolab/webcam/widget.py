@@ -22,7 +22,9 @@ import traitlets
 
 from .. import assets
 from ..errors import EmolabError
-from .frames import ClipReader, decode_jpeg, encode_jpeg, faces_payload, largest_face, rgba_to_rgb, shrink
+from ..core import largest_face
+from ..video import ClipReader
+from .frames import decode_jpeg, encode_jpeg, faces_payload, rgba_to_rgb, shrink
 from .recorder import Recorder
 from .stats import LoopStats
 
