@@ -95,3 +95,14 @@ def test_every_face_shown_has_its_credit(path):
         for alt, caption, png in figures(markup):
             if png and faces_in(png):
                 assert "Licence:" in caption, f"cell {index}: a figure shows a face but no credit: {alt[:80]!r}"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", sorted(ROOT.glob("exercises/*.ipynb")), ids=name)
+def test_unanswered_exercises_get_a_not_yet_from_every_check(path):
+    executed = execute(path)
+    checks = [c for c in executed.cells if c.cell_type == "code" and re.match(r"\s*grader\.check\(", c.source)]
+    assert checks, "no grader.check cells"
+    for cell in checks:
+        shown = " ".join(str(o.get("data", {})) + str(o.get("text", "")) for o in cell.outputs)
+        assert "not yet" in shown, f"{cell.source.strip()} did not say 'not yet' for an unanswered exercise: {shown[:200]}"
