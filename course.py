@@ -55,8 +55,12 @@ def start(args: list[str]) -> int:
     # TCP_NODELAY on kernel websockets (jupyter_server's documented connection-class setting):
     # without it every small reply, such as a webcam frame's result, waits ~40 ms (Nagle).
     nodelay = "emolab.webcam.server.NoDelayKernelWebsocketConnection"
+    # No network calls after set-up: JupyterLab's news feed and update check are turned off.
     return run([python, "-m", "jupyter", "lab", "lessons/",
-                f"--ServerApp.kernel_websocket_connection_class={nodelay}", *args], check=False)
+                f"--ServerApp.kernel_websocket_connection_class={nodelay}",
+                "--LabApp.news_url=None",
+                "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+                *args], check=False)
 
 
 def test(args: list[str]) -> int:
