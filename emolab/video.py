@@ -207,10 +207,15 @@ def recording_or_clip(recorder, fallback_clip: str, *, seconds: float = 30.0, mi
 # Measures
 
 
+def count_label_changes(labels) -> int:
+    """How many times a top label differs from the previous frame's that had a face ("" = no face)."""
+    labelled = [label for label in labels if label]
+    return sum(1 for before, after in zip(labelled, labelled[1:]) if before != after)
+
+
 def label_flips(trace) -> int:
     """How many times the top label differs from the previous frame with a face."""
-    labelled = [label for label in as_trace(trace).labels if label]
-    return sum(1 for before, after in zip(labelled, labelled[1:]) if before != after)
+    return count_label_changes(as_trace(trace).labels)
 
 
 def flip_rate(trace) -> float:

@@ -18,9 +18,9 @@ def _palette() -> dict[str, str]:
 
 def trace_figure(times: np.ndarray, scores: np.ndarray, labels: list[str], model_name: str = ""):
     """Two panels sharing the time axis: the 7 scores (top) and the top label (bottom)."""
-    import matplotlib.pyplot as plt
+    from emolab.display import subplots
 
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.5), sharex=True, height_ratios=[3, 2], layout="constrained")
+    fig, (top, bottom) = subplots(2, 1, figsize=(9, 5.5), sharex=True, height_ratios=[3, 2], layout="constrained")
     if len(times) == 0:
         _draw_empty(top, bottom)
         return fig

@@ -105,8 +105,9 @@ class Recorder:
 
     def label_changes(self) -> int:
         """How many times the top label differs from the previous frame that had a face."""
-        labelled = [label for label in self.labels if label]
-        return sum(1 for before, after in zip(labelled, labelled[1:]) if before != after)
+        from ..video import count_label_changes
+
+        return count_label_changes(self.labels)
 
     def to_table(self):
         """A pandas DataFrame: time, the 7 scores, top label (empty when no face)."""
