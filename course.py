@@ -26,7 +26,7 @@ def venv_python() -> Path:
 
 
 def ensure_environment(kind: str) -> Path:
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 (this script must tell an old Python so)
         sys.exit(f"The course needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
     files = REQUIREMENT_FILES[kind]
     stamp = VENV / f".installed-{kind}"
@@ -56,11 +56,20 @@ def start(args: list[str]) -> int:
     # without it every small reply, such as a webcam frame's result, waits ~40 ms (Nagle).
     nodelay = "emolab.webcam.server.NoDelayKernelWebsocketConnection"
     # No network calls after set-up: JupyterLab's news feed and update check are turned off.
-    return run([python, "-m", "jupyter", "lab", "lessons/",
-                f"--ServerApp.kernel_websocket_connection_class={nodelay}",
-                "--LabApp.news_url=None",
-                "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
-                *args], check=False)
+    return run(
+        [
+            python,
+            "-m",
+            "jupyter",
+            "lab",
+            "lessons/",
+            f"--ServerApp.kernel_websocket_connection_class={nodelay}",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+            *args,
+        ],
+        check=False,
+    )
 
 
 def test(args: list[str]) -> int:

@@ -11,11 +11,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"
 from labharness import JupyterLab, make_y4m, open_browser, run_all_cells  # noqa: E402
 
 
-def start_widget(playwright, lab: JupyterLab, workdir: Path, width: int, height: int, name: str, extra_flags=()):
-    """A notebook with the camera widget at this capture size, camera started; returns (context, page, probe)."""
+def start_widget(
+    playwright, lab: JupyterLab, workdir: Path, width: int, height: int, name: str, extra_flags=()
+):
+    """A notebook with the camera widget at this capture size, camera started.
+
+    Returns (context, page, probe)."""
     y4m = make_y4m(workdir / f"camera-{width}x{height}.y4m", width, height)
     context = open_browser(playwright, workdir / f"profile-{name}", y4m, extra_flags=extra_flags)
-    lab.write_notebook(name, [f"from emolab.webcam import camera\ncam = camera(capture_size=[{width}, {height}])\ncam"])
+    lab.write_notebook(
+        name, [f"from emolab.webcam import camera\ncam = camera(capture_size=[{width}, {height}])\ncam"]
+    )
     page = context.new_page()
     run_all_cells(page, lab, name)
     page.get_by_role("button", name="Start camera").click(timeout=60_000)

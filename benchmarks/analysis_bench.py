@@ -19,8 +19,9 @@ import time
 
 def run_side(mode: str, files: list[str]) -> dict:
     t0 = time.perf_counter()
-    import emolab  # sets DeepFace's environment (ONNX backend, weights folder) in both modes
     from deepface import DeepFace
+
+    import emolab  # sets DeepFace's environment (ONNX backend, weights folder) in both modes
 
     import_s = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -38,15 +39,28 @@ def run_side(mode: str, files: list[str]) -> dict:
         if mode == "emolab":
             faces = [(f.box, f.top_label) for f in emolab.analyze(path).faces]
         else:
-            found = DeepFace.analyze(path, actions=["emotion"], detector_backend="opencv",
-                                     enforce_detection=False, silent=True)
-            faces = [((r["region"]["x"], r["region"]["y"], r["region"]["w"], r["region"]["h"]),
-                      r["dominant_emotion"]) for r in found if r.get("face_confidence", 0) > 0]
+            found = DeepFace.analyze(
+                path, actions=["emotion"], detector_backend="opencv", enforce_detection=False, silent=True
+            )
+            faces = [
+                (
+                    (r["region"]["x"], r["region"]["y"], r["region"]["w"], r["region"]["h"]),
+                    r["dominant_emotion"],
+                )
+                for r in found
+                if r.get("face_confidence", 0) > 0
+            ]
         results.append(faces)
     loop_s = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"import_s": import_s, "load_s": load_s, "loop_s": loop_s, "peak_rss_mb": peak_mb,
-            "results": results, "model": emolab.model_info().short_name}
+    return {
+        "import_s": import_s,
+        "load_s": load_s,
+        "loop_s": loop_s,
+        "peak_rss_mb": peak_mb,
+        "results": results,
+        "model": emolab.model_info().short_name,
+    }
 
 
 def iou(a, b) -> float:
@@ -61,7 +75,7 @@ def iou(a, b) -> float:
 def agreement(plain: list, ours: list) -> tuple[int, int, int, int]:
     """(paired faces, same top label, faces only plain found, faces only emolab found)."""
     paired = same = only_plain = only_ours = 0
-    for plain_faces, our_faces in zip(plain, ours):
+    for plain_faces, our_faces in zip(plain, ours, strict=True):
         unmatched = list(our_faces)
         for box, label in plain_faces:
             best = max(unmatched, key=lambda f: iou(box, f[0]), default=None)
@@ -90,24 +104,32 @@ def main() -> int:
     files = [str(assets.fetch(a)) for a in assets.collection("london")][: args.limit]
     sides = {}
     for side in ("plain", "emolab"):
-        out = subprocess.run([sys.executable, __file__, "--side", side, "--files", json.dumps(files)],
-                             check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, __file__, "--side", side, "--files", json.dumps(files)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         sides[side] = json.loads(out.strip().splitlines()[-1])
     n = len(files)
     print(f"{n} London Set images (1350x1350 JPEG), model: {sides['emolab']['model']}\n")
     print("| | plain DeepFace.analyze loop | emolab.analyze |")
     print("|---|---|---|")
-    for key, label, fmt in [("loop_s", "images/s", lambda s: f"{n / s:.2f}"),
-                            ("loop_s", "seconds for all images", lambda s: f"{s:.1f}"),
-                            ("import_s", "import time (s)", lambda s: f"{s:.2f}"),
-                            ("load_s", "model load (s)", lambda s: f"{s:.2f}"),
-                            ("peak_rss_mb", "peak RSS (MB)", lambda s: f"{s:.0f}")]:
+    for key, label, fmt in [
+        ("loop_s", "images/s", lambda s: f"{n / s:.2f}"),
+        ("loop_s", "seconds for all images", lambda s: f"{s:.1f}"),
+        ("import_s", "import time (s)", lambda s: f"{s:.2f}"),
+        ("load_s", "model load (s)", lambda s: f"{s:.2f}"),
+        ("peak_rss_mb", "peak RSS (MB)", lambda s: f"{s:.0f}"),
+    ]:
         print(f"| {label} | {fmt(sides['plain'][key])} | {fmt(sides['emolab'][key])} |")
     speedup = sides["plain"]["loop_s"] / sides["emolab"]["loop_s"]
     paired, same, only_plain, only_ours = agreement(sides["plain"]["results"], sides["emolab"]["results"])
     print(f"\nspeed-up: {speedup:.2f}x")
-    print(f"faces paired: {paired}; same top label: {same} ({100 * same / max(paired, 1):.1f}%); "
-          f"found only by the plain loop: {only_plain}; only by emolab: {only_ours}")
+    print(
+        f"faces paired: {paired}; same top label: {same} ({100 * same / max(paired, 1):.1f}%); "
+        f"found only by the plain loop: {only_plain}; only by emolab: {only_ours}"
+    )
     return 0
 
 

@@ -49,10 +49,14 @@ def fmt(value):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=5)
-    parser.add_argument("--no-nodelay", action="store_true", help="run without the TCP_NODELAY server setting")
+    parser.add_argument(
+        "--no-nodelay", action="store_true", help="run without the TCP_NODELAY server setting"
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -64,15 +68,26 @@ def main() -> None:
             results = [measure(playwright, lab, workdir, w, h, args.seconds, args.warmup) for w, h in SIZES]
         finally:
             lab.stop()
-    print(f"TCP_NODELAY: {'off' if args.no_nodelay else 'on'}; {args.seconds:g} s per size after {args.warmup:g} s warm-up")
-    print(f"{'capture':>9} {'fps':>6} {'rtt med':>8} {'rtt p90':>8} {'kernel med':>10} {'kernel p90':>10} "
-          f"{'encode med':>10} {'frames':>7} {'faces':>6}")
+    print(
+        f"TCP_NODELAY: {'off' if args.no_nodelay else 'on'}; "
+        f"{args.seconds:g} s per size after {args.warmup:g} s warm-up"
+    )
+    print(
+        f"{'capture':>9} {'fps':>6} {'rtt med':>8} {'rtt p90':>8} {'kernel med':>10} {'kernel p90':>10} "
+        f"{'encode med':>10} {'frames':>7} {'faces':>6}"
+    )
     for r in results:
-        print(f"{r['size']:>9} {fmt(r['fps_over_run']):>6} {fmt(r['rtt_ms_median']):>8} {fmt(r['rtt_ms_p90']):>8} "
-              f"{fmt(r['kernel_ms_median']):>10} {fmt(r['kernel_ms_p90']):>10} {fmt(r['encode_ms_median']):>10} "
-              f"{r['frames_analysed']:>7} {r['frames_with_face']:>6}")
-    print(f"(frames sent at most {results[0]['sent_side']} px on the long side; detector on at most "
-          f"{results[0]['detect_side']} px; times in ms)")
+        print(
+            f"{r['size']:>9} {fmt(r['fps_over_run']):>6} "
+            f"{fmt(r['rtt_ms_median']):>8} {fmt(r['rtt_ms_p90']):>8} "
+            f"{fmt(r['kernel_ms_median']):>10} {fmt(r['kernel_ms_p90']):>10} "
+            f"{fmt(r['encode_ms_median']):>10} "
+            f"{r['frames_analysed']:>7} {r['frames_with_face']:>6}"
+        )
+    print(
+        f"(frames sent at most {results[0]['sent_side']} px on the long side; detector on at most "
+        f"{results[0]['detect_side']} px; times in ms)"
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

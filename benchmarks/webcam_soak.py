@@ -27,15 +27,23 @@ INTERVAL_S = 30
 def sample(probe, page, profile, started):
     stats = probe.evaluate("cam.stats()")
     processes = browser_processes_pss(profile)
-    return {"t": time.monotonic() - started, "frames": stats["frames_analysed"], "kernel_mb": probe.evaluate(KERNEL_RSS),
-            "browser_mb": sum(mb for _, mb in processes.values()), "processes": processes,
-            "js_heap_mb": page.evaluate(JS_HEAP_AFTER_GC),
-            "recorder": probe.evaluate("len(cam.recorder)"),
-            "fps": stats["fps"], "rtt_ms_median": stats["rtt_ms_median"]}
+    return {
+        "t": time.monotonic() - started,
+        "frames": stats["frames_analysed"],
+        "kernel_mb": probe.evaluate(KERNEL_RSS),
+        "browser_mb": sum(mb for _, mb in processes.values()),
+        "processes": processes,
+        "js_heap_mb": page.evaluate(JS_HEAP_AFTER_GC),
+        "recorder": probe.evaluate("len(cam.recorder)"),
+        "fps": stats["fps"],
+        "rtt_ms_median": stats["rtt_ms_median"],
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--size", default="640x480")
     parser.add_argument("--warmup", type=float, default=30)
@@ -47,8 +55,9 @@ def main() -> int:
         workdir = Path(folder)
         lab = JupyterLab(workdir / "lab").start(timeout=60)
         try:
-            context, page, probe = start_widget(playwright, lab, workdir, width, height, "soak.ipynb",
-                                                  extra_flags=["--js-flags=--expose-gc"])
+            context, page, probe = start_widget(
+                playwright, lab, workdir, width, height, "soak.ipynb", extra_flags=["--js-flags=--expose-gc"]
+            )
             profile = workdir / "profile-soak.ipynb"
             wait(args.warmup)
             started = time.monotonic()
@@ -57,9 +66,13 @@ def main() -> int:
                 wait(INTERVAL_S)
                 samples.append(sample(probe, page, profile, started))
                 s = samples[-1]
-                print(f"{s['t']:6.0f} s  frames {s['frames']:7d}  kernel {s['kernel_mb']:7.1f} MB  browser "
-                      f"{s['browser_mb']:7.1f} MB (PSS)  JS heap {s['js_heap_mb']:6.1f} MB  recorder {s['recorder']:5d}  fps {s['fps'] or 0:5.1f}  "
-                      f"rtt median {s['rtt_ms_median'] or 0:6.1f} ms", flush=True)
+                print(
+                    f"{s['t']:6.0f} s  frames {s['frames']:7d}  kernel {s['kernel_mb']:7.1f} MB  browser "
+                    f"{s['browser_mb']:7.1f} MB (PSS)  JS heap {s['js_heap_mb']:6.1f} MB  "
+                    f"recorder {s['recorder']:5d}  fps {s['fps'] or 0:5.1f}  "
+                    f"rtt median {s['rtt_ms_median'] or 0:6.1f} ms",
+                    flush=True,
+                )
             probe.close()
             context.close()
         finally:
@@ -69,15 +82,23 @@ def main() -> int:
 
 def report(samples) -> int:
     first, last = samples[0], samples[-1]
-    stalls = [b["t"] for a, b in zip(samples, samples[1:]) if b["frames"] <= a["frames"]]
+    stalls = [b["t"] for a, b in zip(samples, samples[1:], strict=False) if b["frames"] <= a["frames"]]
     kernel_growth = last["kernel_mb"] - first["kernel_mb"]
     browser_growth = last["browser_mb"] - first["browser_mb"]
     heap_growth = last["js_heap_mb"] - first["js_heap_mb"]
     rate = (last["frames"] - first["frames"]) / last["t"] if last["t"] else 0.0
-    print(f"frames processed: {last['frames']} in total; {rate:.1f} per second over the {last['t']:.0f} s measured")
-    print(f"kernel memory: {first['kernel_mb']:.1f} -> {last['kernel_mb']:.1f} MB (growth {kernel_growth:+.1f} MB)")
-    print(f"browser memory, all processes: {first['browser_mb']:.1f} -> {last['browser_mb']:.1f} MB "
-          f"(growth {browser_growth:+.1f} MB)")
+    print(
+        f"frames processed: {last['frames']} in total; "
+        f"{rate:.1f} per second over the {last['t']:.0f} s measured"
+    )
+    print(
+        f"kernel memory: {first['kernel_mb']:.1f} -> {last['kernel_mb']:.1f} MB "
+        f"(growth {kernel_growth:+.1f} MB)"
+    )
+    print(
+        f"browser memory, all processes: {first['browser_mb']:.1f} -> {last['browser_mb']:.1f} MB "
+        f"(growth {browser_growth:+.1f} MB)"
+    )
     # Chromium starts services of its own mid-run (e.g. its on-device model service); the
     # widget's memory is in the processes that ran from the start (page renderer, GPU, capture).
     kept = set(first["processes"]) & set(last["processes"])
@@ -93,8 +114,10 @@ def report(samples) -> int:
         kind, then = first["processes"][pid]
         print(f"    ended during the run: {kind}: {then:.1f} MB")
     browser_growth = kept_growth
-    print(f"page JavaScript heap after GC: {first['js_heap_mb']:.1f} -> {last['js_heap_mb']:.1f} MB "
-          f"(growth {heap_growth:+.1f} MB)")
+    print(
+        f"page JavaScript heap after GC: {first['js_heap_mb']:.1f} -> {last['js_heap_mb']:.1f} MB "
+        f"(growth {heap_growth:+.1f} MB)"
+    )
     print(f"stalls (30 s without a new frame): {len(stalls)}")
     ok = not stalls and kernel_growth < GROWTH_LIMIT_MB and browser_growth < GROWTH_LIMIT_MB
     print("PASS" if ok else "FAIL")

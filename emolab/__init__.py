@@ -2,6 +2,49 @@
 
 Import it before anything imports deepface: it points DeepFace at the ONNX backend and at the
 course's weights folder.
+
+Map of the package (keep it up to date when you add a module). "Lessons" counts the lesson, its
+exercises and its solution.
+
+=====================  =========================================================  ==========
+module                 what it holds                                              lessons
+=====================  =========================================================  ==========
+``setup``              environment for DeepFace (ONNX backend, weights folder),   all
+                       run on ``import emolab``
+``core``               ``analyze`` (also spelled ``analyse``), ``analyze_frame``,  1, 2, 3
+                       ``analyze_many``, ``model_info``, ``EMOTIONS``;
+                       ``Analysis`` and ``Face``: DeepFace's pipeline step by step
+``images``             ``load_image``: any photo input to RGB, EXIF turned         all; 3 directly
+``errors``             ``EmolabError`` and friends: a plain message and advice     all
+``assets``             the course's licensed images, clips and model files         1, 2, 3
+                       (pinned sha256, offline mirror); ``analyze_assets``
+``display``            ``Figure`` (picture + alt text + caption), ``PALETTE``,     1, 2, 3
+                       credits; lesson 1's pipeline and gallery figures
+``facts``              published numbers with their sources (FER2013 counts)      1
+``video``              ``Trace`` (scores over time: clips, recordings, by hand),   2, 3
+                       ``analyze_clip``, flip and firing measures,
+                       ``trace_plot``, ``strip_plot``
+``composite``          the same face pasted into scenes, composite licences,      3
+                       ``composites_plot``, ``scores_plot``, ``inputs_plot``
+``context``            how much of a photo the model is given (``pixel_share``),  3
+                       ``scene_and_crop``
+``alerts``             the CCTV alert rule (``AlertRule``), flag tables,          3
+                       the threshold explorer
+``poll``               a drop-down poll for learners' own guesses                 3
+``webcam.widget``      ``camera()``: the live camera (or sample clip) widget      2, 3
+``webcam.recorder``    ``Recorder``: bounded in-memory recording; ``.trace()``     2, 3
+``webcam.clips``       ``record_clip``: a sample clip's Trace, without a browser  2
+``webcam.frames``      JPEG and payload helpers of the widget (in memory only)    2, 3
+``webcam.stats``       frame counts and timings of the widget's loop              2, 3
+``webcam.server``      the Jupyter server setting for low-latency websockets      (server)
+``webcam/static``      the widget's JavaScript and CSS                            2, 3
+``checks``             ``Grader``, ``@check`` and the ``require_*`` helpers       1, 2, 3
+``checks.lessonNN``    the exercise checks of lesson NN                           NN
+=====================  =========================================================  ==========
+
+No module is named after a lesson except ``checks/lessonNN.py``. Within a module, the
+``*_plot`` functions return a complete ``display.Figure``; the ``*_figure`` functions draw the
+matplotlib picture alone.
 """
 
 from . import setup as _setup
@@ -9,12 +52,30 @@ from . import setup as _setup
 _setup.configure_environment()
 
 from .core import (  # noqa: E402  (the environment must be set before deepface loads)
-    EMOTIONS, Analysis, Face, ModelInfo, analyze, analyze_frame, analyze_many, model_info,
+    EMOTIONS,
+    Analysis,
+    Face,
+    ModelInfo,
+    analyse,
+    analyze,
+    analyze_frame,
+    analyze_many,
+    model_info,
 )
 from .errors import EmolabError  # noqa: E402
 from .images import LoadedImage, load_image  # noqa: E402
 
 __all__ = [
-    "EMOTIONS", "Analysis", "Face", "ModelInfo", "EmolabError", "LoadedImage",
-    "analyze", "analyze_frame", "analyze_many", "load_image", "model_info",
+    "EMOTIONS",
+    "Analysis",
+    "Face",
+    "ModelInfo",
+    "EmolabError",
+    "LoadedImage",
+    "analyse",
+    "analyze",
+    "analyze_frame",
+    "analyze_many",
+    "load_image",
+    "model_info",
 ]

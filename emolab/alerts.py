@@ -6,8 +6,10 @@ The run has to drop below the threshold before the same person can be flagged ag
 A frame without a face breaks a run. A still photo counts as a person standing still, so it
 flags when its sum is at or above the threshold.
 
-``scale_to_station`` turns a flag count into what it would mean for a station's day. It is
-illustrative arithmetic with its assumptions printed, not a forecast.
+``scale_to_station`` turns the flags counted over some traces into what they would mean for a
+station's day: flags per second of observed face time, times the seconds each passenger is
+assumed to be in a camera's view, times the passengers. It is illustrative arithmetic with its
+assumptions printed, not a forecast.
 """
 
 from __future__ import annotations
@@ -41,8 +43,10 @@ class AlertRule:
             raise ValueError("frames must be at least 1")
 
     def describe(self) -> str:
-        return (f"Flag when {' + '.join(self.labels)} >= {self.threshold:.2f} "
-                f"for {self.frames} consecutive frame{'s' if self.frames > 1 else ''}.")
+        return (
+            f"Flag when {' + '.join(self.labels)} >= {self.threshold:.2f} "
+            f"for {self.frames} consecutive frame{'s' if self.frames > 1 else ''}."
+        )
 
     def signal(self, scores) -> np.ndarray:
         """Per frame, the sum of the chosen labels' scores (NaN where no face)."""
@@ -80,49 +84,116 @@ def flag_table(traces: dict, thresholds, frames: int = 5, labels=("angry", "fear
     """Flag counts: one row per trace, one column per threshold."""
     import pandas as pd
 
-    rows = {name: {f"threshold {t:.2f}": AlertRule(tuple(labels), float(t), frames).count(trace)
-                   for t in thresholds} for name, trace in traces.items()}
+    rows = {
+        name: {
+            f"threshold {t:.2f}": AlertRule(tuple(labels), float(t), frames).count(trace) for t in thresholds
+        }
+        for name, trace in traces.items()
+    }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
 @dataclass(frozen=True)
 class StationEstimate:
-    flags: int
-    people: int  # people (clips, photos, recordings) the flags came from
-    passengers: int
-    flagged_per_day: float
+    """Flags observed on a few people, scaled to a station's day. Illustrative, not a forecast.
+
+    A flag is one episode (a run of frames at or above the threshold), not a frame and not a
+    person. The measured side is ``flags`` over ``seconds_observed`` of face time; the assumed
+    side is ``seconds_on_camera`` per passenger and ``passengers`` a day.
+    """
+
+    flags: int  # flags (episodes) raised over the observed traces
+    seconds_observed: float  # seconds of face time in those traces (frames with a face)
+    people: int  # people (clips, photos, recordings) observed
+    people_flagged: int  # of them, how many raised at least one flag
+    seconds_on_camera: float  # assumption: seconds each passenger's face is in a camera's view
+    passengers: int = 100_000  # passengers a day
+
+    def __post_init__(self):
+        if self.seconds_observed <= 0:
+            raise ValueError(
+                "No face time was observed (0 s), so there is no rate of flags to scale: "
+                "analyse a clip or recording in which the detector finds a face."
+            )
+        if min(self.flags, self.people, self.people_flagged, self.seconds_on_camera, self.passengers) < 0:
+            raise ValueError("Flags, people, seconds on camera and passengers cannot be negative.")
+        if self.people_flagged > min(self.people, self.flags):
+            raise ValueError("More people flagged than people observed, or than flags raised.")
+
+    @property
+    def flags_per_second(self) -> float:
+        """Flags per second of observed face time."""
+        return self.flags / self.seconds_observed
+
+    @property
+    def flags_per_day(self) -> float:
+        return self.flags_per_second * self.seconds_on_camera * self.passengers
 
     def explain(self) -> str:
-        return (f"{self.flags} flag(s) among {self.people} people observed = {self.flags / self.people:.1%} "
-                f"flagged. If every one of {self.passengers:,} passengers a day were flagged at that rate: "
-                f"about {self.flagged_per_day:,.0f} flags a day. (Illustrative arithmetic: a handful of "
-                f"people is not a sample of a station's passengers.)")
+        return (
+            f"Measured: {self.flags} flag(s) in {self.seconds_observed:.1f} s of face time from "
+            f"{self.people} people ({self.people_flagged} of them flagged at least once) = "
+            f"{self.flags_per_second:.3f} flags per second of face time.\n"
+            f"Assumed: each passenger's face is in a camera's view for {self.seconds_on_camera:g} s, "
+            f"and {self.passengers:,} passengers a day.\n"
+            f"{self.flags} / {self.seconds_observed:.1f} s × {self.seconds_on_camera:g} s × "
+            f"{self.passengers:,} = about {self.flags_per_day:,.0f} flags a day.\n"
+            "A flag is an episode, not a person: one passenger can raise several flags, or none. "
+            "(Illustrative arithmetic: a handful of people is not a sample of a station's passengers, "
+            "and the rate is assumed to stay the same however long a face is in view.)"
+        )
 
 
-def scale_to_station(flags: int, people: int, passengers: int = 100_000) -> StationEstimate:
-    """How many flags a day a station would see if its passengers were flagged at the observed rate."""
-    if people < 1:
-        raise ValueError("people must be at least 1")
-    return StationEstimate(flags, people, passengers, passengers * flags / people)
+def _face_seconds(trace: Trace) -> float:
+    """Seconds of a trace in which the detector found a face."""
+    return trace.duration * trace.faces_found / len(trace) if len(trace) else 0.0
+
+
+def scale_to_station(
+    rule: AlertRule, traces, *, seconds_on_camera: float, passengers: int = 100_000
+) -> StationEstimate:
+    """Flags a day at a station, if every passenger raised flags at the rate ``rule`` raised them
+    per second of face time in ``traces``, and each passenger's face were in view for
+    ``seconds_on_camera`` seconds (an assumption: say it, and vary it)."""
+    traces = [as_trace(t) for t in (traces.values() if isinstance(traces, dict) else traces)]
+    return StationEstimate(
+        flags=sum(rule.count(trace) for trace in traces),
+        seconds_observed=sum(_face_seconds(trace) for trace in traces),
+        people=len(traces),
+        people_flagged=people_flagged(rule, traces),
+        seconds_on_camera=float(seconds_on_camera),
+        passengers=passengers,
+    )
 
 
 def people_flagged(rule: AlertRule, traces) -> int:
-    """How many of the traces (one person each) raised at least one flag."""
+    """How many of the traces (one person each) raised at least one flag: people, not flags."""
     return sum(1 for trace in traces if rule.count(trace) > 0)
 
 
-def threshold_explorer(traces: dict, rule: AlertRule = AlertRule(), passengers: int = 100_000):
+def threshold_explorer(
+    traces: dict, rule: AlertRule = AlertRule(), passengers: int = 100_000, *, seconds_on_camera: float
+):
     """Sliders for the threshold and the run length; the flag counts update as they move.
 
-    Keyboard: Tab to a slider, then the arrow keys. Returns the widget to display.
+    ``seconds_on_camera`` (seconds each passenger's face is in view) scales the flags to a
+    station's day. Keyboard: Tab to a slider, then the arrow keys. Returns the widget to display.
     """
     import ipywidgets as widgets
     from IPython.display import display
 
-    threshold = widgets.FloatSlider(value=rule.threshold, min=0.05, max=1.0, step=0.05,
-                                    description="threshold", continuous_update=False, readout_format=".2f")
-    frames = widgets.IntSlider(value=rule.frames, min=1, max=25, step=1,
-                               description="frames in a row", continuous_update=False)
+    threshold = widgets.FloatSlider(
+        value=rule.threshold,
+        min=0.05,
+        max=1.0,
+        step=0.05,
+        description="threshold",
+        continuous_update=False,
+        readout_format=".2f",
+    )
+    frames = widgets.IntSlider(
+        value=rule.frames, min=1, max=25, step=1, description="frames in a row", continuous_update=False
+    )
     style = {"description_width": "initial"}
     threshold.style, frames.style = style, style
 
@@ -130,14 +201,24 @@ def threshold_explorer(traces: dict, rule: AlertRule = AlertRule(), passengers: 
         current = AlertRule(rule.labels, threshold, frames)
         table = flag_table(traces, [threshold], frames, rule.labels)
         table.columns = ["flags"]
-        flagged = people_flagged(current, traces.values())
         print(current.describe())
         display(table)
-        print(scale_to_station(flagged, len(traces), passengers).explain())
+        estimate = scale_to_station(
+            current, traces, seconds_on_camera=seconds_on_camera, passengers=passengers
+        )
+        print(estimate.explain())
 
     output = widgets.interactive_output(update, {"threshold": threshold, "frames": frames})
     return widgets.VBox([widgets.HBox([threshold, frames]), output])
 
 
-__all__ = ["AlertRule", "Flag", "StationEstimate", "Trace", "flag_table", "people_flagged",
-           "scale_to_station", "threshold_explorer"]
+__all__ = [
+    "AlertRule",
+    "Flag",
+    "StationEstimate",
+    "Trace",
+    "flag_table",
+    "people_flagged",
+    "scale_to_station",
+    "threshold_explorer",
+]

@@ -99,8 +99,7 @@ def catalog() -> tuple[Asset, ...]:
         rows = list(csv.DictReader(fh))
     names = {f.name for f in fields(Asset)}
     return tuple(
-        Asset(**{k: (int(v) if k == "bytes" else v) for k, v in row.items() if k in names})
-        for row in rows
+        Asset(**{k: (int(v) if k == "bytes" else v) for k, v in row.items() if k in names}) for row in rows
     )
 
 
@@ -111,6 +110,34 @@ def get(file: str | Asset) -> Asset:
         if asset.file == file:
             return asset
     raise AssetError(f"'{file}' is not one of the course's assets.")
+
+
+def find_asset(name) -> Asset | None:
+    """The course asset called ``name``: its manifest path ("lisa/lisa3.jpg"), a path ending in
+    it (such as the cached copy :func:`fetch` returns), or a file name that only one asset has
+    ("lisa3.jpg"). None if there is no such asset."""
+    text = str(name).strip().replace("\\", "/")
+    if not text:
+        return None
+    for asset in catalog():
+        if text == asset.file or text.endswith("/" + asset.file):
+            return asset
+    same_name = [a for a in catalog() if a.name == Path(text).name]
+    return same_name[0] if len(same_name) == 1 else None
+
+
+def _known_asset(name) -> Asset:
+    found = find_asset(name)
+    if found is None:
+        raise AssetError(f"'{name}' is not one of the course's assets.")
+    return found
+
+
+def asset_for(analysis) -> Asset | None:
+    """The course asset an analysis was made from (found from its source path), if any."""
+    return (
+        find_asset(analysis.source) if analysis.source.lower().endswith((".jpg", ".jpeg", ".png")) else None
+    )
 
 
 def collection(name: str) -> list[Asset]:
@@ -154,8 +181,12 @@ def _retrieve(url: str | None, sha256: str, target: Path, mirror_file: Path | No
     pooch.get_logger().setLevel("WARNING" if mirror_file is not None else "INFO")
     try:
         path = pooch.retrieve(
-            url=url, known_hash=f"sha256:{sha256}", fname=target.name, path=target.parent,
-            downloader=downloader, progressbar=mirror_file is None,
+            url=url,
+            known_hash=f"sha256:{sha256}",
+            fname=target.name,
+            path=target.parent,
+            downloader=downloader,
+            progressbar=mirror_file is None,
         )
     except ValueError as err:
         if "hash" in str(err).lower():
@@ -188,3 +219,24 @@ def fetch_model_file(model: ModelFile, target: Path) -> Path:
     mirror = offline_dir()
     mirror_file = mirror / "models" / model.mirror_name if mirror else None
     return _retrieve(model.url, model.sha256, target, mirror_file)
+
+
+_ANALYSES: dict[tuple[str, int | None], object] = {}
+
+
+def analyze_assets(items, *, progress: bool = True, max_detect_side: int | None = 640) -> list:
+    """Analyse course assets with :func:`emolab.analyze_many`, remembering each result.
+
+    Running the same images again in this session (for example in a check) reuses the results
+    instead of recomputing them. Nothing is written to disk.
+    """
+    from .core import analyze_many
+
+    items = [item if isinstance(item, Asset) else _known_asset(item) for item in items]
+    todo = [a for a in items if (a.file, max_detect_side) not in _ANALYSES]
+    if todo:
+        paths = [fetch(a) for a in todo]
+        results = analyze_many(paths, progress=progress, max_detect_side=max_detect_side)
+        for asset, result in zip(todo, results, strict=True):
+            _ANALYSES[(asset.file, max_detect_side)] = result
+    return [_ANALYSES[(a.file, max_detect_side)] for a in items]

@@ -22,7 +22,10 @@ import cv2
 import numpy as np
 
 from . import assets
+from .core import EMOTIONS, analyze, model_info
+from .display import PALETTE, Figure, caption_lead, credit_line, sentences, subplots
 from .errors import EmolabError
+from .images import load_image
 
 CANVAS = (560, 420)  # width, height: small enough that the detector runs at full size
 FACE_BOX_PX = 120  # face box height in the composite: a person close to the camera
@@ -101,8 +104,10 @@ def parse_licence(text: str) -> Terms:
         return Terms(text, "BY-SA", version, non_commercial)
     if "attribution" in lowered or re.search(r"\bcc by\b", lowered):
         return Terms(text, "BY", version, non_commercial)
-    raise LicenceError(f"Cannot tell what the licence '{text}' allows.",
-                       "Check the licence by hand before using this part in a composite.")
+    raise LicenceError(
+        f"Cannot tell what the licence '{text}' allows.",
+        "Check the licence by hand before using this part in a composite.",
+    )
 
 
 @dataclass(frozen=True)
@@ -123,8 +128,10 @@ def composite_licence(part_licences) -> CompositeLicence:
     nc = "-NC" if any(t.non_commercial for t in licensed) else ""
     has_own_photo = len(licensed) < len(terms)
     own_note = " Your own photo is yours: share the composite only if you choose to." if has_own_photo else ""
-    for kind, why in (("BY-SA", "a part is share-alike (CC BY-SA), so the composite must be too"),
-                      ("BY", "a part asks for attribution (CC BY), so the composite does too")):
+    for kind, why in (
+        ("BY-SA", "a part is share-alike (CC BY-SA), so the composite must be too"),
+        ("BY", "a part asks for attribution (CC BY), so the composite does too"),
+    ):
         versions = [t.version for t in licensed if t.kind == kind and t.version]
         if any(t.kind == kind for t in licensed):
             version = max(versions, key=float) if versions else ""
@@ -149,8 +156,6 @@ class PersonLayer:
 
 
 def _face_rgb(face) -> tuple[np.ndarray, assets.Asset | None]:
-    from . import load_image
-
     if isinstance(face, np.ndarray):
         if face.ndim != 3 or face.shape[2] != 3:
             raise CompositeError("A snapshot must be an RGB array of shape (height, width, 3).")
@@ -160,12 +165,10 @@ def _face_rgb(face) -> tuple[np.ndarray, assets.Asset | None]:
 
 
 def _largest_face_box(rgb: np.ndarray) -> tuple[int, int, int, int]:
-    from . import analyze
-
-    faces = analyze(rgb, color="rgb").faces
-    if not faces:
+    face = analyze(rgb, color="rgb").largest_face
+    if face is None:
         raise CompositeError("No face was found in the photo to place in the scenes.")
-    return max(faces, key=lambda f: f.box[2] * f.box[3]).box
+    return face.box
 
 
 def _cut_window(box, shape) -> tuple[int, int, int, int]:
@@ -182,15 +185,24 @@ def _grabcut_mask(rgb: np.ndarray, face_box) -> np.ndarray:
     fx, fy, fw, fh = face_box
     centre = fx + fw // 2
     seeds = np.full(rgb.shape[:2], cv2.GC_PR_BGD, np.uint8)
-    cv2.ellipse(seeds, (centre, fy + int(0.4 * fh)), (int(0.7 * fw), int(0.95 * fh)), 0, 0, 360, cv2.GC_PR_FGD, -1)
-    seeds[fy + fh:, :] = cv2.GC_PR_FGD
+    cv2.ellipse(
+        seeds, (centre, fy + int(0.4 * fh)), (int(0.7 * fw), int(0.95 * fh)), 0, 0, 360, cv2.GC_PR_FGD, -1
+    )
+    seeds[fy + fh :, :] = cv2.GC_PR_FGD
     seeds[: max(1, fy - fh // 2), :] = cv2.GC_BGD
     seeds[: fy + fh, : max(1, fx - int(0.6 * fw))] = cv2.GC_BGD
-    seeds[: fy + fh, fx + fw + int(0.6 * fw):] = cv2.GC_BGD
+    seeds[: fy + fh, fx + fw + int(0.6 * fw) :] = cv2.GC_BGD
     cv2.ellipse(seeds, (centre, fy + fh // 2), (int(0.38 * fw), int(0.48 * fh)), 0, 0, 360, cv2.GC_FGD, -1)
     cv2.setRNGSeed(0)  # GrabCut's k-means start is random: fix it so a face is cut the same way each time
-    cv2.grabCut(np.ascontiguousarray(rgb[:, :, ::-1]), seeds, None, np.zeros((1, 65)), np.zeros((1, 65)),
-                5, cv2.GC_INIT_WITH_MASK)
+    cv2.grabCut(
+        np.ascontiguousarray(rgb[:, :, ::-1]),
+        seeds,
+        None,
+        np.zeros((1, 65)),
+        np.zeros((1, 65)),
+        5,
+        cv2.GC_INIT_WITH_MASK,
+    )
     person = np.isin(seeds, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(person)
     if count > 1:
@@ -215,7 +227,9 @@ def person_layer(face, face_box_px: int = FACE_BOX_PX, keep: str = "box") -> Per
     fx, fy = round((box[0] - x0) * scale), round((box[1] - y0) * scale)
     face_box = (fx, fy, round(box[2] * scale), round(box[3] * scale))
     alpha = cv2.GaussianBlur(_grabcut_mask(cut, face_box), (0, 0), FEATHER_SIGMA)
-    kept = _kept_mask(alpha.shape, _kept_rectangle(face_box, alpha.shape) if keep == "box" else face_box, keep)
+    kept = _kept_mask(
+        alpha.shape, _kept_rectangle(face_box, alpha.shape) if keep == "box" else face_box, keep
+    )
     alpha[kept] = 1.0
     return PersonLayer(cut, alpha, face_box, kept, source)
 
@@ -224,7 +238,7 @@ def _kept_mask(shape, rect, keep: str) -> np.ndarray:
     x, y, w, h = rect
     mask = np.zeros(shape, np.uint8)
     if keep == "box":
-        mask[y:y + h, x:x + w] = 1
+        mask[y : y + h, x : x + w] = 1
     elif keep == "centre":
         cv2.ellipse(mask, (x + w // 2, y + h // 2), (int(0.42 * w), int(0.5 * h)), 0, 0, 360, 1, -1)
     else:
@@ -248,10 +262,13 @@ def fit_scene(rgb: np.ndarray, size: tuple[int, int] = CANVAS) -> np.ndarray:
     """Scale a scene to cover ``size`` (width, height) and crop its centre."""
     width, height = size
     scale = max(width / rgb.shape[1], height / rgb.shape[0])
-    resized = cv2.resize(rgb, (max(width, round(rgb.shape[1] * scale)), max(height, round(rgb.shape[0] * scale))),
-                         interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+    resized = cv2.resize(
+        rgb,
+        (max(width, round(rgb.shape[1] * scale)), max(height, round(rgb.shape[0] * scale))),
+        interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC,
+    )
     top, left = (resized.shape[0] - height) // 2, (resized.shape[1] - width) // 2
-    return resized[top:top + height, left:left + width].copy()
+    return resized[top : top + height, left : left + width].copy()
 
 
 @dataclass
@@ -271,16 +288,18 @@ class Composite:
     @property
     def alt(self) -> str:
         person = self.face.alt if self.face else "Your snapshot"
-        return f"Composite photo: {person.rstrip('.')}, placed in the foreground of this scene: {self.scene.alt}"
+        return (
+            f"Composite photo: {person.rstrip('.')}, placed in the foreground of this scene: {self.scene.alt}"
+        )
 
     def credit_text(self) -> str:
         """All parts' credits and the composite's licence, for a caption next to the image."""
-        return f"Composite made with emolab. {' '.join(self.credits)} Composite licence: {self.licence.reason}"
+        return (
+            f"Composite made with emolab. {' '.join(self.credits)} Composite licence: {self.licence.reason}"
+        )
 
 
 def _credit(asset: assets.Asset | None, role: str) -> str:
-    from .display import credit_line
-
     return f"{role}: your own snapshot (not saved)." if asset is None else f"{role} – {credit_line(asset)}"
 
 
@@ -297,25 +316,24 @@ def place(layer: PersonLayer, scene_rgb: np.ndarray, x_fraction: float = 0.5):
     left = int(np.clip(round(x_fraction * width - (fx + fw / 2)), -fx, width - fx - fw))
     top = height - lh  # the layer's bottom edge (shoulders) on the scene's bottom edge
     if top + fy < 0:
-        raise CompositeError("The face is too large for the scene at this size.",
-                             "Use a smaller face_box_px.")
+        raise CompositeError(
+            "The face is too large for the scene at this size.", "Use a smaller face_box_px."
+        )
     # The part of the layer that falls inside the scene.
     sx0, sy0 = max(0, -left), max(0, -top)
     sx1, sy1 = min(lw, width - left), min(lh, height - top)
-    region = out[top + sy0:top + sy1, left + sx0:left + sx1].astype(np.float32)
+    region = out[top + sy0 : top + sy1, left + sx0 : left + sx1].astype(np.float32)
     alpha = layer.alpha[sy0:sy1, sx0:sx1, None]
     person = layer.rgb[sy0:sy1, sx0:sx1].astype(np.float32)
     blended = alpha * person + (1 - alpha) * region + 0.5  # + 0.5: round, so alpha 1 copies exactly
-    out[top + sy0:top + sy1, left + sx0:left + sx1] = np.clip(blended, 0, 255).astype(np.uint8)
+    out[top + sy0 : top + sy1, left + sx0 : left + sx1] = np.clip(blended, 0, 255).astype(np.uint8)
     kept = np.zeros(out.shape[:2], bool)
-    kept[top + sy0:top + sy1, left + sx0:left + sx1] = layer.kept[sy0:sy1, sx0:sx1]
+    kept[top + sy0 : top + sy1, left + sx0 : left + sx1] = layer.kept[sy0:sy1, sx0:sx1]
     return out, (left + fx, top + fy, fw, fh), kept
 
 
 def compose(face, scene, *, layer: PersonLayer | None = None, x_fraction: float | None = None) -> Composite:
     """One composite: ``face`` (asset, file name or RGB snapshot) in ``scene`` (asset or file name)."""
-    from . import load_image
-
     scene_asset = assets.get(scene)
     layer = layer or person_layer(face)
     scene_rgb = fit_scene(load_image(assets.fetch(scene_asset)).rgb)
@@ -323,7 +341,11 @@ def compose(face, scene, *, layer: PersonLayer | None = None, x_fraction: float 
     image, face_box, kept = place(layer, scene_rgb, x)
     face_licence = layer.source.license if layer.source else OWN_PHOTO
     return Composite(
-        image, face_box, kept, layer.source, scene_asset,
+        image,
+        face_box,
+        kept,
+        layer.source,
+        scene_asset,
         composite_licence([face_licence, scene_asset.license]),
         [_credit(layer.source, "Face"), _credit(scene_asset, "Scene")],
     )
@@ -355,46 +377,87 @@ def placed_face(composite: Composite, analysis):
 
 def analyze_composites(composites) -> list:
     """The model's result for the placed face in each composite (None where it was not found)."""
-    from . import analyze
-
     return [placed_face(c, analyze(c.image, color="rgb")) for c in composites]
 
 
 def scores_table(composites, faces):
     """One row per scene: the 7 probabilities, the top label, and where the box was found
-    relative to where the face was placed (dx, dy, and the box's size)."""
+    relative to where the face was placed (dx, dy, and the box's size).
+
+    The table also carries, in ``table.attrs``, the name of the model that gave the scores
+    ("model") and the composites' credits and licences ("credits"), for :func:`scores_plot`.
+    """
     import pandas as pd
 
-    from .core import EMOTIONS
-
     rows = {}
-    for c, f in zip(composites, faces):
+    for c, f in zip(composites, faces, strict=True):
         if f is None:
             rows[c.scene_name] = {label: float("nan") for label in EMOTIONS} | {"top label": "no face found"}
             continue
         rows[c.scene_name] = dict(f.probabilities) | {
-            "top label": f.top_label, "box dx": f.box[0] - c.face_box[0], "box dy": f.box[1] - c.face_box[1],
-            "box size": f.box[2]}
-    return pd.DataFrame.from_dict(rows, orient="index")
+            "top label": f.top_label,
+            "box dx": f.box[0] - c.face_box[0],
+            "box dy": f.box[1] - c.face_box[1],
+            "box size": f.box[2],
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.attrs.update(model=model_info().short_name, credits=composites_caption(composites))
+    return table
 
 
 def largest_change(table) -> tuple[float, str]:
     """The largest change of any one probability across scenes, and which label it was."""
-    from .core import EMOTIONS
 
     spread = table[list(EMOTIONS)].max() - table[list(EMOTIONS)].min()
     return float(spread.max()), str(spread.idxmax())
 
 
+# ---------------------------------------------------------------------------------------------
+# Figures: the ``*_plot`` functions return complete Figures (picture, alt text, caption with the
+# model and every credit); the ``*_figure`` functions draw the pictures alone.
+
+
+def composites_plot(composites, title: str | None = None) -> Figure:
+    """The composites in a grid, titled by scene only (no model output), credited part by part.
+    ``title``: a few words that start the caption, such as "The neutral photo"."""
+    what = f"the same face in {len(composites)} scenes"
+    return Figure(
+        composites_figure(composites),
+        composites_alt(composites),
+        sentences(caption_lead(title, what), composites_caption(composites)),
+    )
+
+
+def scores_plot(table, title: str | None = None) -> Figure:
+    """Each scene's 7 probabilities side by side, for a table made by :func:`scores_table`
+    (which records the model's name and the composites' credits)."""
+    model = table.attrs.get("model") or model_info().short_name
+    what = f"the 7 probabilities given by {model} for the same face in {len(table)} scenes"
+    return Figure(
+        scores_figure(table, model),
+        scores_alt(table, model),
+        sentences(caption_lead(title, what), table.attrs.get("credits")),
+    )
+
+
+def inputs_plot(composites, faces, title: str | None = None) -> Figure:
+    """What the model actually received in each scene: the 48x48 grey inputs side by side.
+    ``faces``: the placed face in each composite, as :func:`analyze_composites` returns them."""
+    what = "the grey 48 by 48 inputs the emotion network received, one per scene"
+    return Figure(
+        inputs_figure(composites, faces),
+        inputs_alt(composites, faces),
+        sentences(caption_lead(title, what), composites_caption(composites)),
+    )
+
+
 def composites_figure(composites, columns: int = 3):
     """The composites in a grid, titled by scene only (no model output)."""
-    from .display import subplots
-
     rows = -(-len(composites) // columns)
     fig, axes = subplots(rows, columns, figsize=(4 * columns, 3.1 * rows), layout="constrained")
     for axis in np.atleast_1d(axes).ravel():
         axis.set_axis_off()
-    for number, (axis, c) in enumerate(zip(np.atleast_1d(axes).ravel(), composites), start=1):
+    for number, (axis, c) in enumerate(zip(np.atleast_1d(axes).ravel(), composites, strict=False), start=1):
         axis.imshow(c.image)
         axis.set_title(f"{number}. {c.scene_name}")
     return fig
@@ -404,22 +467,23 @@ def composites_caption(composites) -> str:
     """Credits for every part shown, and each composite's licence (credits listed once)."""
     credits = list(dict.fromkeys(credit for c in composites for credit in c.credits))
     licences = "; ".join(f"{c.scene_name}: {c.licence.license}" for c in composites)
-    return ("Composites made with emolab. " + " ".join(credits) + f" Licences of the composites: {licences} "
-            "(a CC BY-SA part makes a composite CC BY-SA).")
+    return (
+        "Composites made with emolab. " + " ".join(credits) + f" Licences of the composites: {licences} "
+        "(a CC BY-SA part makes a composite CC BY-SA)."
+    )
 
 
 def composites_alt(composites) -> str:
     person = composites[0].face.alt if composites[0].face else "the learner's snapshot"
     scenes = ", ".join(f"{i}. {c.scene_name}" for i, c in enumerate(composites, start=1))
-    return (f"{len(composites)} composite photos, each showing the same person ({person.rstrip('.')}) "
-            f"placed in the foreground of a different scene: {scenes}.")
+    return (
+        f"{len(composites)} composite photos, each showing the same person ({person.rstrip('.')}) "
+        f"placed in the foreground of a different scene: {scenes}."
+    )
 
 
 def scores_figure(table, model_name: str):
     """Grouped bars: each scene's 7 probabilities side by side."""
-    from .core import EMOTIONS
-    from .display import PALETTE, subplots
-
     fig, axis = subplots(figsize=(10, 3.8), layout="constrained")
     width = 0.8 / len(EMOTIONS)
     positions = np.arange(len(table))
@@ -436,19 +500,40 @@ def scores_figure(table, model_name: str):
 def scores_alt(table, model_name: str) -> str:
     change, label = largest_change(table)
     tops = "; ".join(f"{scene}: {row['top label']}" for scene, row in table.iterrows())
-    return (f"Grouped bar chart of the 7 probabilities given by {model_name} for the same face in "
-            f"{len(table)} scenes. Top labels: {tops}. The largest change of any probability across "
-            f"scenes is {change:.3f} ({label}).")
+    return (
+        f"Grouped bar chart of the 7 probabilities given by {model_name} for the same face in "
+        f"{len(table)} scenes. Top labels: {tops}. The largest change of any probability across "
+        f"scenes is {change:.3f} ({label})."
+    )
 
 
 def inputs_figure(composites, faces):
     """What the model actually received in each scene: the 48x48 grey inputs side by side."""
-    from .display import subplots
-
     fig, axes = subplots(1, len(faces), figsize=(1.9 * len(faces), 2.3), layout="constrained")
-    for axis, c, f in zip(np.atleast_1d(axes), composites, faces):
+    for axis, c, f in zip(np.atleast_1d(axes), composites, faces, strict=True):
         axis.set_axis_off()
         axis.set_title(c.scene_name, fontsize=9)
         if f is not None:
             axis.imshow(f.network_input, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     return fig
+
+
+def inputs_alt(composites, faces) -> str:
+    """Alt text for :func:`inputs_figure`: which scenes gave an input, and how many differ."""
+    inputs = [f.network_input for f in faces if f is not None]
+    missing = [c.scene_name for c, f in zip(composites, faces, strict=True) if f is None]
+    scenes = ", ".join(c.scene_name for c in composites)
+    text = (
+        f"{len(composites)} panels, one per scene ({scenes}), each showing the small grey 48 by 48 face "
+        f"image the model received; no scene is visible in them. "
+    )
+    if inputs:
+        distinct = len({array.tobytes() for array in inputs})
+        text += (
+            f"All {len(inputs)} inputs are identical, pixel for pixel."
+            if distinct == 1
+            else f"The {len(inputs)} inputs come in {distinct} different versions."
+        )
+    if missing:
+        text += f" Blank panel where no face was found: {', '.join(missing)}."
+    return text

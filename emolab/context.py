@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .display import PALETTE, Figure, credit_line, sentences, subplots
+
 NETWORK_SIDE = 48
 
 
@@ -31,9 +33,11 @@ class PixelShare:
         return self.input_pixels / self.image_pixels
 
     def describe(self) -> str:
-        return (f"The face box holds {self.box_pixels:,} of the photo's {self.image_pixels:,} pixels "
-                f"({self.box_share:.2%}); the network received {self.input_pixels:,} grey values "
-                f"({self.input_share:.3%} of the photo's pixel count, and no colour).")
+        return (
+            f"The face box holds {self.box_pixels:,} of the photo's {self.image_pixels:,} pixels "
+            f"({self.box_share:.2%}); the network received {self.input_pixels:,} grey values "
+            f"({self.input_share:.3%} of the photo's pixel count, and no colour)."
+        )
 
 
 def pixel_share(analysis, face_index: int = 0) -> PixelShare:
@@ -55,7 +59,7 @@ def used_share(analysis) -> float:
     used = np.zeros(analysis.image.shape[:2], dtype=bool)
     for face in analysis.faces:
         x, y, w, h = face.box
-        used[y:y + h, x:x + w] = True
+        used[y : y + h, x : x + w] = True
     return float(used.mean())
 
 
@@ -65,14 +69,19 @@ def _draw_boxes(axis, analysis, colour: str) -> None:
     for index, face in enumerate(analysis.faces):
         x, y, w, h = face.box
         axis.add_patch(Rectangle((x, y), w, h, fill=False, edgecolor=colour, linewidth=2))
-        axis.text(x, y - 4, f"face {index}", color=colour, fontsize=9, va="bottom",
-                  bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1})
+        axis.text(
+            x,
+            y - 4,
+            f"face {index}",
+            color=colour,
+            fontsize=9,
+            va="bottom",
+            bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1},
+        )
 
 
 def scene_crop_figure(analysis, face_index: int = 0):
     """Three panels: the whole scene with the face boxes, one face's crop, its 48x48 grey input."""
-    from .display import PALETTE, subplots
-
     fig, axes = subplots(1, 3, figsize=(11, 3.8), width_ratios=[3, 1, 1], layout="constrained")
     axes[0].imshow(analysis.image)
     _draw_boxes(axes[0], analysis, PALETTE.get("surprise", "#0072B2"))
@@ -93,21 +102,33 @@ def scene_crop_alt(analysis, description: str, face_index: int = 0) -> str:
     if not analysis.faces:
         return f"{description} The detector found no face, so nothing was given to the model."
     share = pixel_share(analysis, face_index)
-    return (f"Three panels. Left: {description.rstrip('.')}, with {len(analysis.faces)} face box(es) drawn. "
-            f"Middle: the crop of face {face_index}. Right: the same face as the 48 by 48 grey image "
-            f"the model received; the box covers {share.box_share:.2%} of the photo.")
+    return (
+        f"Three panels. Left: {description.rstrip('.')}, with {len(analysis.faces)} face box(es) drawn. "
+        f"Middle: the crop of face {face_index}. Right: the same face as the 48 by 48 grey image "
+        f"the model received; the box covers {share.box_share:.2%} of the photo."
+    )
+
+
+def scene_and_crop(analysis, asset=None, *, face_index: int = 0, description: str | None = None) -> Figure:
+    """The three panels as a Figure: alt text from the analysis, and a caption with the pixel
+    share, the model, the detector and the photo's credit (``asset``: the course photo, if any)."""
+    description = description or (asset.alt if asset is not None else "A photo")
+    return Figure(
+        scene_crop_figure(analysis, face_index),
+        scene_crop_alt(analysis, description, face_index),
+        _scene_caption(analysis, asset, face_index),
+    )
+
+
+def _scene_caption(analysis, asset, face_index: int) -> str:
+    share = pixel_share(analysis, face_index).describe() if analysis.faces else None
+    return sentences(
+        share,
+        f"Model: {analysis.model.short_name}; detector: {analysis.detector}.",
+        credit_line(asset) if asset is not None else None,
+    )
 
 
 def show_scene_and_crop(analysis, asset=None, *, face_index: int = 0, description: str | None = None) -> None:
-    """Display the three panels with alt text and a caption carrying the credit and the model."""
-    from .display import credit_line, show_figure
-
-    description = description or (asset.alt if asset is not None else "A photo")
-    caption = []
-    if analysis.faces:
-        caption.append(pixel_share(analysis, face_index).describe())
-    caption.append(f"Model: {analysis.model.short_name}; detector: {analysis.detector}.")
-    if asset is not None:
-        caption.append(credit_line(asset))
-    show_figure(scene_crop_figure(analysis, face_index), alt=scene_crop_alt(analysis, description, face_index),
-                caption=" ".join(caption))
+    """Display :func:`scene_and_crop` now."""
+    scene_and_crop(analysis, asset, face_index=face_index, description=description).show()

@@ -46,7 +46,7 @@ class Face:
 
     @property
     def probabilities(self) -> dict[str, float]:
-        return {label: float(p) for label, p in zip(EMOTIONS, self.scores)}
+        return {label: float(p) for label, p in zip(EMOTIONS, self.scores, strict=True)}
 
     @property
     def top_label(self) -> str:
@@ -71,13 +71,28 @@ class Analysis:
         """The face with the biggest box (the one nearest the camera, usually), or None."""
         return largest_face(self.faces)
 
+    @property
+    def top_label(self) -> str | None:
+        """The course's one definition of a photo's label: the top label of its largest face
+        (None when no face was found). Lessons, exercises and checks all count with this."""
+        face = self.largest_face
+        return face.top_label if face else None
+
     def table(self):
         """One row per face: box, the 7 probabilities, the top label, and the model's name."""
         import pandas as pd
 
         rows = [
-            {"face": i, "x": f.box[0], "y": f.box[1], "w": f.box[2], "h": f.box[3],
-             **f.probabilities, "top_label": f.top_label, "model": self.model.short_name}
+            {
+                "face": i,
+                "x": f.box[0],
+                "y": f.box[1],
+                "w": f.box[2],
+                "h": f.box[3],
+                **f.probabilities,
+                "top_label": f.top_label,
+                "model": self.model.short_name,
+            }
             for i, f in enumerate(self.faces)
         ]
         return pd.DataFrame(rows, columns=["face", "x", "y", "w", "h", *EMOTIONS, "top_label", "model"])
@@ -123,6 +138,11 @@ class _Pipeline:
     """DeepFace's detector and emotion model, loaded once per process."""
 
     def __init__(self) -> None:
+        # OpenCV's threads return the Haar cascades' detections in a varying order, and DeepFace
+        # picks the two largest "eyes" by area alone, so equal areas were picked by chance: the
+        # same frame got different crops and labels from run to run. One thread gives DeepFace's
+        # own single-threaded result every time; batches use the cores instead (analyze_many).
+        cv2.setNumThreads(1)
         weights = setup.prepare()
         from deepface.modules import modeling
 
@@ -141,14 +161,21 @@ class _Pipeline:
                 return []
             # as DeepFace.analyze: the face back in BGR, padded to 224x224, then the emotion
             # model's own preprocessing (grey, 48x48) and its network, in one batch
-            faces_224 = [preprocessing.resize_image(img=face[:, :, ::-1], target_size=(224, 224))[0]
-                         for face, _, _ in detected]
+            faces_224 = [
+                preprocessing.resize_image(img=face[:, :, ::-1], target_size=(224, 224))[0]
+                for face, _, _ in detected
+            ]
             grey_48 = np.stack([self.emotion._preprocess_image(f) for f in faces_224])
             raw = np.atleast_2d(self.emotion._predict_internal(grey_48[..., None]))
         scores = raw / raw.sum(axis=1, keepdims=True)
         return [
-            Face(box, scores[i].astype(np.float64), grey_48[i],
-                 (face * 255).round().astype(np.uint8), confidence)
+            Face(
+                box,
+                scores[i].astype(np.float64),
+                grey_48[i],
+                (face * 255).round().astype(np.uint8),
+                confidence,
+            )
             for i, (face, box, confidence) in enumerate(detected)
         ]
 
@@ -172,8 +199,14 @@ class _Pipeline:
         results = []
         for region in self._haar_faces(padded_grey, min_face):
             found = detection.extract_face(
-                facial_area=region, img=padded, align=True, expand_percentage=0,
-                width_border=border[1], height_border=border[0], detector_backend="opencv")
+                facial_area=region,
+                img=padded,
+                align=True,
+                expand_percentage=0,
+                width_border=border[1],
+                height_border=border[0],
+                detector_backend="opencv",
+            )
             face = found.img
             if face.shape[0] == 0 or face.shape[1] == 0:
                 continue
@@ -188,14 +221,24 @@ class _Pipeline:
 
         cascades = self.detector.model
         faces, _, scores = cascades["face_detector"].detectMultiScale3(
-            grey, HAAR_SCALE_STEP, 10, outputRejectLevels=True, minSize=(min_face, min_face))
+            grey, HAAR_SCALE_STEP, 10, outputRejectLevels=True, minSize=(min_face, min_face)
+        )
         regions = []
-        for (x, y, w, h), confidence in zip(faces, scores):
-            left, right = _find_eyes(cascades["eye_detector"], grey[int(y):int(y + h), int(x):int(x + w)], w)
-            regions.append(FacialAreaRegion(
-                x=x, y=y, w=w, h=h, confidence=(100 - confidence) / 100,
-                left_eye=(int(x + left[0]), int(y + left[1])) if left else None,
-                right_eye=(int(x + right[0]), int(y + right[1])) if right else None))
+        for (x, y, w, h), confidence in zip(faces, scores, strict=False):
+            left, right = _find_eyes(
+                cascades["eye_detector"], grey[int(y) : int(y + h), int(x) : int(x + w)], w
+            )
+            regions.append(
+                FacialAreaRegion(
+                    x=x,
+                    y=y,
+                    w=w,
+                    h=h,
+                    confidence=(100 - confidence) / 100,
+                    left_eye=(int(x + left[0]), int(y + left[1])) if left else None,
+                    right_eye=(int(x + right[0]), int(y + right[1])) if right else None,
+                )
+            )
         return regions
 
 
@@ -233,8 +276,9 @@ def min_face_size(longest_side: int, max_detect_side: int | None) -> int:
 
 
 def _pad(img: np.ndarray, vertical: int, horizontal: int) -> np.ndarray:
-    return cv2.copyMakeBorder(img, vertical, vertical, horizontal, horizontal,
-                              cv2.BORDER_CONSTANT, value=[0, 0, 0])
+    return cv2.copyMakeBorder(
+        img, vertical, vertical, horizontal, horizontal, cv2.BORDER_CONSTANT, value=[0, 0, 0]
+    )
 
 
 def _clamped_box(area, width: int, height: int) -> tuple[int, int, int, int]:
@@ -281,13 +325,17 @@ def analyze(image, *, color: str | None = None, max_detect_side: int | None = 64
     return _analysis(load_image(image, color), max_detect_side)
 
 
+analyse = analyze  # the British spelling the lessons' prose uses; the same function
+
+
 def analyze_frame(frame: np.ndarray, color: str = "bgr", max_detect_side: int | None = 320) -> Analysis:
     """The fast path for video and webcam frames: no file decoding, no EXIF."""
     return _analysis(LoadedImage(array_to_rgb(frame, color), "video frame"), max_detect_side)
 
 
-def analyze_many(items, *, color: str | None = None, progress: bool = True,
-                 max_detect_side: int | None = 640) -> list[Analysis]:
+def analyze_many(
+    items, *, color: str | None = None, progress: bool = True, max_detect_side: int | None = 640
+) -> list[Analysis]:
     """Analyse a list of images, or every JPEG/PNG in a folder, with a progress bar.
 
     ``color`` applies to NumPy arrays in the list, as in :func:`analyze`.
@@ -298,5 +346,7 @@ def analyze_many(items, *, color: str | None = None, progress: bool = True,
         folder = Path(items)
         items = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
     items = list(items)
-    return [analyze(item, color=color, max_detect_side=max_detect_side)
-            for item in tqdm(items, desc="Analysing", disable=not progress)]
+    return [
+        analyze(item, color=color, max_detect_side=max_detect_side)
+        for item in tqdm(items, desc="Analysing", disable=not progress)
+    ]

@@ -17,8 +17,13 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import (
-    BadArrayError, CorruptImageError, EmptyFileError, ImageLoadError, ImageTooLargeError,
-    ImageTooSmallError, NotAnImageError,
+    BadArrayError,
+    CorruptImageError,
+    EmptyFileError,
+    ImageLoadError,
+    ImageTooLargeError,
+    ImageTooSmallError,
+    NotAnImageError,
 )
 
 MAX_PIXELS = 64_000_000  # about 8000x8000: larger files are refused before they are decoded
@@ -155,7 +160,9 @@ def array_to_rgb(array: np.ndarray, color: str | None) -> np.ndarray:
     if array.ndim == 2:
         return gray_to_rgb(array)
     if array.ndim != 3 or array.shape[2] not in (3, 4):
-        raise BadArrayError(f"An image array must be (height, width) or (height, width, 3); got {array.shape}.")
+        raise BadArrayError(
+            f"An image array must be (height, width) or (height, width, 3); got {array.shape}."
+        )
     if color not in ("rgb", "bgr"):
         raise BadArrayError(
             "A colour array's channel order is ambiguous.",
@@ -174,7 +181,9 @@ def _as_uint8(array: np.ndarray) -> np.ndarray:
     if kind not in "uif":
         raise BadArrayError(f"An image array must hold numbers; this one holds {array.dtype}.")
     if kind == "f" and not np.isfinite(array).all():
-        raise BadArrayError("The array contains NaN or infinite values.", "Replace them, e.g. np.nan_to_num(array).")
+        raise BadArrayError(
+            "The array contains NaN or infinite values.", "Replace them, e.g. np.nan_to_num(array)."
+        )
     low, high = float(array.min()), float(array.max())
     if low < 0:
         raise BadArrayError(f"The array has negative values (min {low:g}); pixel values are 0-255.")

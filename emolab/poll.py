@@ -23,9 +23,13 @@ class Poll:
         self.questions = list(questions)
         self.choices = tuple(choices)
         self._dropdowns = {
-            question: widgets.Dropdown(options=[(UNSET, None), *[(c, c) for c in self.choices]], value=None,
-                                       description=question, style={"description_width": "12em"},
-                                       layout=widgets.Layout(width="30em"))
+            question: widgets.Dropdown(
+                options=[(UNSET, None), *[(c, c) for c in self.choices]],
+                value=None,
+                description=question,
+                style={"description_width": "12em"},
+                layout=widgets.Layout(width="30em"),
+            )
             for question in self.questions
         }
         header = [widgets.HTML(f"<p>{prompt}</p>")] if prompt else []
@@ -62,7 +66,9 @@ class Poll:
         import pandas as pd
 
         return pd.DataFrame(
-            {"your answer": [self.answers[q] or "(not answered)" for q in self.questions],
-             f"top label ({model_name})": [model_labels.get(q, "") for q in self.questions]},
+            {
+                "your answer": [self.answers[q] or "(not answered)" for q in self.questions],
+                f"top label ({model_name})": [model_labels.get(q, "") for q in self.questions],
+            },
             index=pd.Index(self.questions, name="scene"),
         )

@@ -22,7 +22,9 @@ EMOTION_WEIGHTS = "facial_expression_model_weights.onnx"
 def configure_environment() -> None:
     """Set DeepFace's variables; must run before deepface is imported."""
     if "deepface" in sys.modules and os.environ.get("DEEPFACE_BACKEND_ENGINE") != "onnx":
-        warnings.warn("deepface was imported before emolab; restart the kernel and import emolab first.")
+        warnings.warn(
+            "deepface was imported before emolab; restart the kernel and import emolab first.", stacklevel=2
+        )
     os.environ["DEEPFACE_BACKEND_ENGINE"] = "onnx"
     if not os.environ.get("DEEPFACE_HOME"):
         mode = "offline" if os.environ.get(assets.OFFLINE_ENV, "").strip() else "online"
@@ -62,12 +64,14 @@ def _place_missing_cascades() -> None:
 
 
 def _download_deepface_weights() -> None:
-    from deepface.models.demography.onnx import Emotion
     from deepface.commons import weight_utils
+    from deepface.models.demography.onnx import Emotion
 
     from .errors import OfflineError
 
     try:
         weight_utils.download_weights_if_necessary(file_name=EMOTION_WEIGHTS, source_url=Emotion.WEIGHTS_URL)
     except Exception as err:  # DeepFace raises plain ValueError/OSError on a failed download
-        raise OfflineError(f"DeepFace could not download its emotion model ({err.__class__.__name__}).") from err
+        raise OfflineError(
+            f"DeepFace could not download its emotion model ({err.__class__.__name__})."
+        ) from err

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -12,8 +12,17 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
-COMMITTED = sorted([*ROOT.glob("lessons/*.ipynb"), *ROOT.glob("exercises/*.ipynb"), *ROOT.glob("solutions/*.ipynb")])
-EXECUTED = sorted([*ROOT.glob("lessons/*.ipynb"), *ROOT.glob("solutions/*.ipynb"), *ROOT.glob("exercises/*.ipynb")])
+COMMITTED = sorted(
+    [
+        *ROOT.glob("lessons/*.ipynb"),
+        *ROOT.glob("exercises/*.ipynb"),
+        *ROOT.glob("solutions/*.ipynb"),
+        *ROOT.glob("templates/*.ipynb"),
+    ]
+)
+EXECUTED = sorted(
+    [*ROOT.glob("lessons/*.ipynb"), *ROOT.glob("solutions/*.ipynb"), *ROOT.glob("exercises/*.ipynb")]
+)
 HEADING = re.compile(r"^(#{1,6})\s+\S")
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 ALT = re.compile(r'\balt="([^"]*)"', re.I)
@@ -36,15 +45,18 @@ def headings(notebook) -> list[tuple[int, str]]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def execute(path: Path):
     """Run a notebook top to bottom in a fresh kernel, with the network guard installed first."""
     notebook = nbformat.read(path, as_version=4)
     guard = nbformat.v4.new_code_cell(
-        f"import sys; sys.path.insert(0, {str(TESTS)!r}); import netguard; netguard.install(); sys.path.pop(0)")
+        f"import sys; sys.path.insert(0, {str(TESTS)!r}); import netguard; "
+        "netguard.install(); sys.path.pop(0)"
+    )
     notebook.cells.insert(0, guard)
-    client = NotebookClient(notebook, timeout=900, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute()
     notebook.cells.pop(0)
     return notebook
@@ -73,5 +85,8 @@ def figures(markup: str):
         alt = ALT.search(figure)
         src = PNG_SRC.search(figure)
         caption = re.search(r"<figcaption>(.*?)</figcaption>", figure, re.S)
-        yield (alt.group(1) if alt else "", caption.group(1) if caption else "",
-               base64.b64decode(src.group(1)) if src else b"")
+        yield (
+            alt.group(1) if alt else "",
+            caption.group(1) if caption else "",
+            base64.b64decode(src.group(1)) if src else b"",
+        )

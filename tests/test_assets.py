@@ -103,7 +103,9 @@ def test_offline_setup_puts_the_stand_in_into_deepfaces_slot_inside_the_cache(tm
     monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "cache"))
     monkeypatch.setenv("DEEPFACE_HOME", str(tmp_path / "cache" / "deepface-offline"))
     weights = setup.prepare()
-    assert weights == tmp_path / "cache" / "deepface-offline" / ".deepface" / "weights" / setup.EMOTION_WEIGHTS
+    assert (
+        weights == tmp_path / "cache" / "deepface-offline" / ".deepface" / "weights" / setup.EMOTION_WEIGHTS
+    )
     assert sha256(weights) == assets.STAND_IN_EMOTION_MODEL.sha256
 
 

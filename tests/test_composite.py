@@ -6,27 +6,49 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from emolab import assets, load_image
+from emolab import assets, composite, load_image, model_info
 from emolab.composite import (
-    LESSON_SCENES, OWN_PHOTO, LicenceError, analyze_composites, compose, compose_all, composite_licence,
-    fit_scene, largest_change, person_layer, scores_table,
+    LESSON_SCENES,
+    OWN_PHOTO,
+    CompositeError,
+    LicenceError,
+    analyze_composites,
+    compose,
+    compose_all,
+    composite_licence,
+    composites_plot,
+    fit_scene,
+    inputs_alt,
+    inputs_plot,
+    largest_change,
+    person_layer,
+    scores_plot,
+    scores_table,
 )
+from emolab.core import Analysis, Face
+from emolab.display import Figure
 
 NEUTRAL = "london/neutral/001_03.jpg"
 SMILING = "london/smiling/001_08.jpg"
 
 
-@pytest.mark.parametrize("parts, expected", [
-    (["CC BY 4.0", "CC0 1.0"], "CC BY 4.0"),
-    (["CC0 1.0", "CC0 1.0"], "CC0 1.0"),
-    (["CC BY 4.0", "CC BY-SA 4.0 (share-alike: derivatives such as composites must also be CC BY-SA)"], "CC BY-SA 4.0"),
-    (["CC BY 4.0", "Attribution-ShareAlike License 2.0 (share-alike)"], "CC BY-SA 2.0"),
-    (["Attribution License 2.0", "CC BY 4.0"], "CC BY 4.0"),
-    (["CC0 1.0", "Attribution-ShareAlike License 2.0", "CC BY-SA 4.0"], "CC BY-SA 4.0"),
-    ([OWN_PHOTO, "CC0 1.0"], "CC0 1.0"),
-    ([OWN_PHOTO, "CC BY-SA 4.0"], "CC BY-SA 4.0"),
-    (["CC BY-NC 4.0", "CC0 1.0"], "CC BY-NC 4.0"),
-])
+@pytest.mark.parametrize(
+    "parts, expected",
+    [
+        (["CC BY 4.0", "CC0 1.0"], "CC BY 4.0"),
+        (["CC0 1.0", "CC0 1.0"], "CC0 1.0"),
+        (
+            ["CC BY 4.0", "CC BY-SA 4.0 (share-alike: derivatives such as composites must also be CC BY-SA)"],
+            "CC BY-SA 4.0",
+        ),
+        (["CC BY 4.0", "Attribution-ShareAlike License 2.0 (share-alike)"], "CC BY-SA 2.0"),
+        (["Attribution License 2.0", "CC BY 4.0"], "CC BY 4.0"),
+        (["CC0 1.0", "Attribution-ShareAlike License 2.0", "CC BY-SA 4.0"], "CC BY-SA 4.0"),
+        ([OWN_PHOTO, "CC0 1.0"], "CC0 1.0"),
+        ([OWN_PHOTO, "CC BY-SA 4.0"], "CC BY-SA 4.0"),
+        (["CC BY-NC 4.0", "CC0 1.0"], "CC BY-NC 4.0"),
+    ],
+)
 def test_composite_licence_follows_its_parts(parts, expected):
     assert composite_licence(parts).license == expected
 
@@ -48,7 +70,9 @@ def neutral_composites():
 
 def test_every_scene_composite_is_share_alike_exactly_when_the_scene_is(neutral_composites):
     for c in neutral_composites:
-        scene_is_sa = "sharealike" in c.scene.license.lower().replace("-", "") or "by-sa" in c.scene.license.lower()
+        scene_is_sa = (
+            "sharealike" in c.scene.license.lower().replace("-", "") or "by-sa" in c.scene.license.lower()
+        )
         assert ("SA" in c.licence.license) == scene_is_sa, (c.scene.file, c.licence)
         assert len(c.credits) == 2 and all(c.credits)
 
@@ -57,7 +81,7 @@ def test_face_pixels_are_identical_in_every_scene(neutral_composites):
     layer = person_layer(NEUTRAL)
     expected = layer.rgb[layer.kept]
     fx, fy, fw, fh = layer.face_box
-    assert layer.kept[fy:fy + fh, fx:fx + fw].all(), "the whole face box must be kept"
+    assert layer.kept[fy : fy + fh, fx : fx + fw].all(), "the whole face box must be kept"
     for c in neutral_composites:
         assert c.kept.sum() == layer.kept.sum()
         np.testing.assert_array_equal(c.image[c.kept], expected)
@@ -97,14 +121,16 @@ def both_faces_results(neutral_composites):
 
 def test_the_placed_face_is_found_in_every_scene(both_faces_results):
     for comps, faces in both_faces_results:
-        assert all(f is not None for f in faces), [c.scene_name for c, f in zip(comps, faces) if f is None]
+        assert all(f is not None for f in faces), [
+            c.scene_name for c, f in zip(comps, faces, strict=True) if f is None
+        ]
 
 
 def test_same_box_same_scores_across_scenes(both_faces_results):
     pairs_compared = 0
     for comps, faces in both_faces_results:
         groups = defaultdict(list)
-        for c, f in zip(comps, faces):
+        for c, f in zip(comps, faces, strict=True):
             relative_box = (f.box[0] - c.face_box[0], f.box[1] - c.face_box[1], f.box[2], f.box[3])
             groups[relative_box].append(f.scores)
         for scores in groups.values():
@@ -137,3 +163,56 @@ def test_lesson03_checks_for_the_change_the_poll_and_the_news_claim(both_faces_r
     assert not grader.check("q2", {"scene_names": names, "my_guesses": {n: "joyful" for n in names}}).passed
     assert grader.check("q6", {"barcelona_answer": "b"}).passed
     assert not grader.check("q6", {"barcelona_answer": "c"}).passed
+
+
+def test_the_largest_face_is_the_one_placed(monkeypatch):
+    def face(box):
+        return Face(
+            box, np.full(7, 1 / 7), np.zeros((48, 48), np.float32), np.zeros((4, 4, 3), np.uint8), 1.0
+        )
+
+    faces = [face((0, 0, 30, 30)), face((40, 0, 60, 60)), face((0, 50, 50, 50))]
+    monkeypatch.setattr(composite, "analyze", lambda rgb, color: Analysis(rgb, faces, None, ""))
+    assert composite._largest_face_box(np.zeros((8, 8, 3), np.uint8)) == (40, 0, 60, 60)
+    faces.clear()
+    with pytest.raises(CompositeError):
+        composite._largest_face_box(np.zeros((8, 8, 3), np.uint8))
+
+
+def every_credit(composites) -> list[str]:
+    return [credit for c in composites for credit in c.credits]
+
+
+def test_composites_plot_credits_every_part(neutral_composites):
+    figure = composites_plot(neutral_composites, title="The neutral photo")
+    assert isinstance(figure, Figure) and figure.png.startswith(b"\x89PNG")
+    assert figure.alt == composite.composites_alt(neutral_composites)
+    assert figure.caption.startswith(f"The neutral photo: the same face in {len(neutral_composites)} scenes.")
+    assert all(credit in figure.caption for credit in every_credit(neutral_composites))
+    assert all(c.licence.license in figure.caption for c in neutral_composites)
+
+
+def test_the_scores_table_knows_its_model_and_credits_and_the_plot_uses_them(both_faces_results):
+    comps, faces = both_faces_results[0]
+    table = scores_table(comps, faces)
+    assert table.attrs["model"] == model_info().short_name
+    table.attrs["model"] = "model M"  # the plot takes the name from the table, not from elsewhere
+    figure = scores_plot(table, title="The neutral photo")
+    assert figure.alt == composite.scores_alt(table, "model M")
+    assert figure.caption.startswith(
+        f"The neutral photo: the 7 probabilities given by model M for the same face in {len(table)} scenes."
+    )
+    assert all(credit in figure.caption for credit in every_credit(comps))
+
+
+def test_inputs_plot_says_which_inputs_are_identical_and_which_scenes_gave_none(both_faces_results):
+    comps, faces = both_faces_results[0]
+    figure = inputs_plot(comps, faces)
+    assert figure.alt == inputs_alt(comps, faces)
+    assert all(credit in figure.caption for credit in every_credit(comps))
+    same = [faces[0]] * len(comps)
+    assert f"All {len(comps)} inputs are identical" in inputs_alt(comps, same)
+    other = Face(faces[0].box, faces[0].scores, 1 - faces[0].network_input, faces[0].crop, 1.0)
+    mixed = inputs_alt(comps, [other, *same[1:-1], None])
+    assert f"The {len(comps) - 1} inputs come in 2 different versions" in mixed
+    assert f"no face was found: {comps[-1].scene_name}." in mixed

@@ -7,12 +7,24 @@ import pytest
 
 import emolab
 from emolab import assets
-from emolab.context import pixel_share, scene_crop_alt, scene_crop_figure, used_share
+from emolab.context import (
+    pixel_share,
+    scene_and_crop,
+    scene_crop_alt,
+    scene_crop_figure,
+    show_scene_and_crop,
+    used_share,
+)
+from emolab.display import Figure
 
 
 def fake_analysis(shape, boxes):
-    faces = [SimpleNamespace(box=b, network_input=np.zeros((48, 48), np.float32),
-                             crop=np.zeros((10, 10, 3), np.uint8)) for b in boxes]
+    faces = [
+        SimpleNamespace(
+            box=b, network_input=np.zeros((48, 48), np.float32), crop=np.zeros((10, 10, 3), np.uint8)
+        )
+        for b in boxes
+    ]
     return SimpleNamespace(image=np.zeros(shape, np.uint8), faces=faces)
 
 
@@ -57,11 +69,17 @@ def test_the_figure_has_scene_crop_and_input_panels():
     plt.close(fig)
 
 
-def test_lesson03_share_check_accepts_the_fraction_and_explains_a_percentage():
-    from emolab.checks import Grader
-
-    analysis = fake_analysis((400, 500, 3), [(10, 20, 100, 50)])
-    grader = Grader("03")
-    assert grader.check("q1", {"photo_analysis": analysis, "share_used": 0.025}).passed
-    result = grader.check("q1", {"photo_analysis": analysis, "share_used": 2.5})
-    assert not result.passed and "fraction" in result.message
+def test_scene_and_crop_is_a_figure_with_share_model_and_credit(monkeypatch):
+    photo = assets.get("zoom/60cm.jpg")
+    analysis = emolab.analyze(assets.fetch(photo))
+    figure = scene_and_crop(analysis, photo)
+    assert figure.alt == scene_crop_alt(analysis, photo.alt)
+    assert pixel_share(analysis).describe() in figure.caption
+    assert analysis.model.short_name in figure.caption and analysis.detector in figure.caption
+    assert "Licence:" in figure.caption
+    described = scene_and_crop(analysis, description="Your photo.")
+    assert "Your photo" in described.alt and "Licence:" not in described.caption
+    shown = []
+    monkeypatch.setattr(Figure, "show", lambda f: shown.append(f))
+    show_scene_and_crop(analysis, photo)
+    assert shown[0].alt == figure.alt and shown[0].caption == figure.caption

@@ -40,7 +40,7 @@ def test_full_size_matches_deepface_analyze(file):
     ours = emolab.analyze(bgr, color="bgr", max_detect_side=None)
     theirs = deepface_analyze(bgr)
     assert len(ours.faces) == len(theirs) >= 1
-    for face, reference in zip(ours.faces, theirs):
+    for face, reference in zip(ours.faces, theirs, strict=True):
         region = reference["region"]
         assert face.box == (region["x"], region["y"], region["w"], region["h"])
         expected = np.array([reference["emotion"][label] for label in emolab.EMOTIONS]) / 100
@@ -67,8 +67,13 @@ def test_every_input_kind_gives_the_same_answer():
     path = fetch(SMILING)
     data = open(path, "rb").read()
     rgb = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
-    results = [emolab.analyze(path), emolab.analyze(data), emolab.analyze(Image.open(path)),
-               emolab.analyze(rgb, color="rgb"), emolab.analyze(rgb[:, :, ::-1].copy(), color="bgr")]
+    results = [
+        emolab.analyze(path),
+        emolab.analyze(data),
+        emolab.analyze(Image.open(path)),
+        emolab.analyze(rgb, color="rgb"),
+        emolab.analyze(rgb[:, :, ::-1].copy(), color="bgr"),
+    ]
     for result in results[1:]:
         assert result.faces[0].box == results[0].faces[0].box
         np.testing.assert_allclose(result.faces[0].scores, results[0].faces[0].scores, atol=1e-6)
@@ -157,3 +162,27 @@ def test_largest_face_is_the_biggest_box():
     areas = [f.box[2] * f.box[3] for f in result.faces]
     assert result.largest_face is result.faces[areas.index(max(areas))]
     assert emolab.analyze(fetch(SCENE)).largest_face is None
+
+
+def test_analyse_is_the_same_function_under_its_british_spelling():
+    namespace = {}
+    exec("from emolab import *", namespace)
+    assert namespace["analyse"] is namespace["analyze"] is emolab.analyze
+    assert emolab.analyse(fetch(SMILING)).faces
+
+
+def test_the_same_frame_gets_the_same_input_and_scores_every_time():
+    """A frame where two eye detections tie on area: with OpenCV's threads, the pair DeepFace picked
+    (and so the crop, the input and sometimes the top label) changed from run to run."""
+    from emolab import video
+    from emolab.core import analyze_frame, pipeline
+
+    pipeline()
+    assert cv2.getNumThreads() == 1
+    frame = next(f.bgr for f in video.iter_frames("video/grid_lbbc2a.mpg") if f.index == 9)
+    first = analyze_frame(frame, max_detect_side=320).largest_face
+    for _ in range(30):
+        again = analyze_frame(frame, max_detect_side=320).largest_face
+        assert again.box == first.box
+        np.testing.assert_array_equal(again.network_input, first.network_input)
+        np.testing.assert_array_equal(again.scores, first.scores)

@@ -28,8 +28,14 @@ def jpeg_bytes(image: Image.Image, **kwargs) -> bytes:
 def gradient(width=120, height=90) -> np.ndarray:
     x = np.linspace(0, 255, width, dtype=np.float64)
     y = np.linspace(0, 255, height, dtype=np.float64)[:, None]
-    return np.stack([np.broadcast_to(x, (height, width)), np.broadcast_to(y, (height, width)),
-                     np.full((height, width), 50.0)], axis=2).astype(np.uint8)
+    return np.stack(
+        [
+            np.broadcast_to(x, (height, width)),
+            np.broadcast_to(y, (height, width)),
+            np.full((height, width), 50.0),
+        ],
+        axis=2,
+    ).astype(np.uint8)
 
 
 def test_pdf_is_not_an_image(tmp_path):
@@ -71,11 +77,17 @@ def test_one_pixel_image():
 
 def png_header_only(width: int, height: int) -> bytes:
     """A PNG that claims to be width x height: a decompression bomb's calling card."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b""))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_huge_image_refused_before_decoding():

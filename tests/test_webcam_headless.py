@@ -15,7 +15,9 @@ NOTEBOOKS = ["lessons/02-the-classifier-and-you.ipynb", "solutions/02-the-classi
 
 
 def run(notebook, timeout=120):
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
+    client = NotebookClient(
+        notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    )
     started = time.monotonic()
     client.execute()
     return time.monotonic() - started
@@ -31,12 +33,16 @@ def outputs_text(notebook) -> str:
 
 
 def test_widget_cell_returns_at_once_and_says_no_browser_showed_it():
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("from emolab.webcam import camera\ncam = camera()\ncam"),
-        nbformat.v4.new_code_cell("import time; t = time.monotonic(); cam.stop(); s = cam.stats(); print(cam.report()); "
-                                  "print('calls took', time.monotonic() - t)"),
-        nbformat.v4.new_code_cell("cam.recorder.plot()"),
-    ])
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("from emolab.webcam import camera\ncam = camera()\ncam"),
+            nbformat.v4.new_code_cell(
+                "import time; t = time.monotonic(); cam.stop(); s = cam.stats(); print(cam.report()); "
+                "print('calls took', time.monotonic() - t)"
+            ),
+            nbformat.v4.new_code_cell("cam.recorder.plot()"),
+        ]
+    )
     run(notebook, timeout=60)
     text = outputs_text(notebook)
     assert text.count("no browser has shown this widget") == 2

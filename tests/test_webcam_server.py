@@ -40,6 +40,7 @@ def test_set_nodelay_on_a_real_socket():
     right, _ = listener.accept()
     listener.close()
     try:
+
         class Handler:
             def set_nodelay(self, value):
                 left.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, int(value))
@@ -61,9 +62,16 @@ def test_closed_websocket_is_reported_not_raised():
 
 def test_server_extension_replaces_only_the_default_class():
     log = SimpleNamespace(info=lambda *a: None)
-    app = SimpleNamespace(web_app=SimpleNamespace(settings={"kernel_websocket_connection_class": ZMQChannelsWebsocketConnection}), log=log)
+    app = SimpleNamespace(
+        web_app=SimpleNamespace(
+            settings={"kernel_websocket_connection_class": ZMQChannelsWebsocketConnection}
+        ),
+        log=log,
+    )
     server._load_jupyter_server_extension(app)
-    assert app.web_app.settings["kernel_websocket_connection_class"] is server.NoDelayKernelWebsocketConnection
+    assert (
+        app.web_app.settings["kernel_websocket_connection_class"] is server.NoDelayKernelWebsocketConnection
+    )
     custom = type("Custom", (ZMQChannelsWebsocketConnection,), {})
     app.web_app.settings["kernel_websocket_connection_class"] = custom
     server._load_jupyter_server_extension(app)
@@ -74,11 +82,16 @@ def test_the_traitlet_accepts_the_class_path():
     from jupyter_server.serverapp import ServerApp
 
     app = ServerApp()
-    app.update_config(__import__("traitlets.config", fromlist=["Config"]).Config(
-        {"ServerApp": {"kernel_websocket_connection_class": server.CLASS_PATH}}))
+    app.update_config(
+        __import__("traitlets.config", fromlist=["Config"]).Config(
+            {"ServerApp": {"kernel_websocket_connection_class": server.CLASS_PATH}}
+        )
+    )
     assert app.kernel_websocket_connection_class is server.NoDelayKernelWebsocketConnection
 
 
 def test_module_prints_how_to_use_it():
-    out = subprocess.run([sys.executable, "-m", "emolab.webcam.server"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "emolab.webcam.server"], capture_output=True, text=True, check=True
+    ).stdout
     assert server.COMMAND_LINE_OPTION in out and server.CONFIG_LINE in out

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from emolab import EMOTIONS, assets
-from emolab.webcam import CameraWidget
 from emolab.video import ClipReader
+from emolab.webcam import CameraWidget
 from emolab.webcam.frames import decode_jpeg, encode_jpeg
 from emolab.webcam.widget import HEADLESS_TEXT
 
@@ -65,6 +65,7 @@ def make_widget(sent, monkeypatch):
         widget = CameraWidget(analyzer=analyzer or CountingAnalyzer(), model_name="test model", **settings)
         monkeypatch.setattr(widget, "send", lambda content, buffers=None: sent.append((content, buffers)))
         return widget
+
     return make
 
 
@@ -82,7 +83,7 @@ def test_frame_is_analysed_and_answered_with_boxes_and_scores(make_widget, sent)
     widget = make_widget(analyzer, max_detect_side=240)
     browser_says(widget, {"type": "frame", "seq": 1, "rtt_ms": None}, [jpeg_frame()])
     assert analyzer.calls == [((240, 320, 3), "bgr", 240)]
-    (answer, buffers), = sent
+    ((answer, buffers),) = sent
     assert answer["type"] == "result" and answer["seq"] == 1
     assert (answer["width"], answer["height"]) == (320, 240)
     face = answer["faces"][0]
@@ -222,7 +223,9 @@ def test_hello_and_state_messages_feed_the_report(make_widget):
     widget = make_widget()
     assert widget.report() == HEADLESS_TEXT
     browser_says(widget, {"type": "hello", "secure": False})
-    browser_says(widget, {"type": "state", "state": "error", "error": "NotAllowedError", "message": "Allow it"})
+    browser_says(
+        widget, {"type": "state", "state": "error", "error": "NotAllowedError", "message": "Allow it"}
+    )
     report = widget.report()
     assert "error" in report and "NotAllowedError" in report and "ssh tunnel" in report
 

@@ -1,6 +1,6 @@
 """Strip outputs, execution counts and widget state from the course's notebooks, in place.
 
-    python tools/clean_notebooks.py [paths...]   # default: lessons/ and solutions/
+python tools/clean_notebooks.py [paths...]   # default: lessons/ and solutions/
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ def clean(path: Path) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(p) for p in argv] or sorted([*ROOT.glob("lessons/*.ipynb"), *ROOT.glob("solutions/*.ipynb")])
+    paths = [Path(p) for p in argv] or sorted(
+        [*ROOT.glob("lessons/*.ipynb"), *ROOT.glob("solutions/*.ipynb")]
+    )
     for path in paths:
         if clean(path):
             print(f"cleaned {path}")

@@ -7,6 +7,7 @@ In a solution's code cell, the lines from ``# BEGIN SOLUTION`` to ``# END SOLUTI
 
     python tools/sync_exercises.py          # write exercises/
     python tools/sync_exercises.py --check  # exit 1 if exercises/ differs from what it would write
+    python tools/sync_exercises.py 04       # only lesson 04's exercises
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE_BLOCK = re.compile(r"^([ \t]*)# BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*# END SOLUTION[^\n]*(\n|$)", re.M | re.S)
+CODE_BLOCK = re.compile(
+    r"^([ \t]*)# BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*# END SOLUTION[^\n]*(\n|$)", re.M | re.S
+)
 MARKDOWN_BLOCK = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->\n?", re.S)
 ASSIGNMENT = re.compile(r"^\s*([A-Za-z_]\w*)\s*=[^=]")
 PLACEHOLDER = "...  # your answer here"
@@ -61,9 +64,13 @@ def render(notebook: nbformat.NotebookNode) -> str:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 on drift")
-    check = parser.parse_args(argv).check
+    parser.add_argument("lessons", nargs="*", help="lesson numbers such as 04 (default: every lesson)")
+    args = parser.parse_args(argv)
+    check = args.check
     drift = []
     for solution_path in sorted((ROOT / "solutions").glob("*.ipynb")):
+        if args.lessons and solution_path.name.split("-", 1)[0] not in args.lessons:
+            continue
         target = ROOT / "exercises" / solution_path.name
         wanted = render(exercise_from(nbformat.read(solution_path, as_version=4)))
         current = target.read_text(encoding="utf-8") if target.exists() else None
@@ -74,8 +81,10 @@ def main(argv: list[str]) -> int:
         else:
             target.write_text(wanted, encoding="utf-8")
             print(f"wrote {target.relative_to(ROOT)}")
-    orphans = sorted({p.name for p in (ROOT / "exercises").glob("*.ipynb")}
-                     - {p.name for p in (ROOT / "solutions").glob("*.ipynb")})
+    orphans = sorted(
+        {p.name for p in (ROOT / "exercises").glob("*.ipynb")}
+        - {p.name for p in (ROOT / "solutions").glob("*.ipynb")}
+    )
     for name in orphans:
         drift.append(f"exercises/{name} (no solutions/{name})")
     if drift:

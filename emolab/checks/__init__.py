@@ -19,8 +19,10 @@ import html
 import importlib
 import inspect
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from decimal import Decimal
 
 _REGISTRY: dict[str, dict[str, Callable[[dict], None]]] = {}
 
@@ -37,11 +39,18 @@ class Result:
 
     def _repr_html_(self) -> str:
         colour, mark = ("#009E73", "✔ passed") if self.passed else ("#D55E00", "✘ not yet")
-        return (f'<div role="status" style="border-left:4px solid {colour};padding:4px 8px">'
-                f"<strong>{html.escape(self.question)}: {mark}</strong><br>{html.escape(self.message)}</div>")
+        return (
+            f'<div role="status" style="border-left:4px solid {colour};padding:4px 8px">'
+            f"<strong>{html.escape(self.question)}: {mark}</strong><br>{_code_to_html(self.message)}</div>"
+        )
 
     def __repr__(self) -> str:
         return f"{self.question}: {'passed' if self.passed else 'not yet'}. {self.message}"
+
+
+def _code_to_html(message: str) -> str:
+    """Escape a check's message and show its `backticked` parts as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(message))
 
 
 def check(question: str):
@@ -74,8 +83,10 @@ def require_number(namespace: dict, name: str, nan_hint: str = "did you divide z
     if isinstance(value, bool) or value is None:
         raise NotYet(f"`{name}` should be a number, but it is {value!r}: assign your computed number to it.")
     if isinstance(value, str):
-        raise NotYet(f"`{name}` is text ({value!r}); it should be a number. Compute it with arithmetic "
-                     "and leave out the quotes.")
+        raise NotYet(
+            f"`{name}` is text ({value!r}); it should be a number. Compute it with arithmetic "
+            "and leave out the quotes."
+        )
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -83,6 +94,46 @@ def require_number(namespace: dict, name: str, nan_hint: str = "did you divide z
     if math.isnan(number):
         raise NotYet(f"`{name}` is NaN (not a number): {nan_hint}")
     return number
+
+
+def decimals_given(number: float) -> int:
+    """How many decimals the learner's number carries (0.25 -> 2, 0.3 -> 1, 1/3 -> 16)."""
+    exponent = Decimal(repr(float(number))).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def matches(got: float, expected: float, min_decimals: int = 2) -> bool:
+    """True when ``got`` is ``expected`` itself or ``expected`` rounded to ``min_decimals`` or
+    more decimals. A number rounded further, or a different number, does not match."""
+    if math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12):
+        return True
+    decimals = decimals_given(got)
+    return decimals >= min_decimals and abs(got - expected) <= 0.5 * 10**-decimals + 1e-12
+
+
+def require_close(got: float, expected: float, name: str, hint: str, min_decimals: int = 2) -> None:
+    """Pass ``got`` when it is ``expected``, exactly or rounded to at least ``min_decimals``
+    decimals; otherwise NotYet, saying "rounded too far" when that is the only problem."""
+    if matches(got, expected, min_decimals):
+        return
+    decimals = decimals_given(got)
+    if decimals < min_decimals and abs(got - expected) <= 0.5 * 10**-decimals + 1e-12:
+        raise NotYet(
+            f"`{name}` is {got:g}: close, but you may have rounded too far. Keep at least "
+            f"{min_decimals} decimals, or do not round at all."
+        )
+    raise NotYet(f"`{name}` is {got:.4g}, which is not what the data give. {hint}")
+
+
+def require_choice(namespace: dict, name: str, correct: str, feedback: dict[str, str]) -> None:
+    """A multiple-choice answer: one letter. Every wrong letter gets its own explanation, which
+    teaches what that option gets wrong and where to read, instead of a bare "try again"."""
+    letters = sorted({correct, *feedback})
+    answer = require(namespace, name, str).strip().lower().strip("()").strip()
+    if answer not in letters:
+        raise NotYet(f"Set `{name}` to one letter: {', '.join(repr(letter) for letter in letters)}.")
+    if answer != correct:
+        raise NotYet(f"Not ({answer}). {feedback[answer]}")
 
 
 class Grader:
@@ -101,7 +152,11 @@ class Grader:
         except NotYet as reason:
             return Result(question, False, str(reason))
         except Exception as err:  # a learner's odd value must never surface as a traceback
-            return Result(question, False, f"Checking raised {type(err).__name__}: {err}. Look at your answer's type and shape.")
+            return Result(
+                question,
+                False,
+                f"Checking raised {type(err).__name__}: {err}. Look at your answer's type and shape.",
+            )
         return Result(question, True, "Well done.")
 
     def check_all(self, namespace: dict | None = None) -> list[Result]:

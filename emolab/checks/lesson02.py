@@ -1,91 +1,313 @@
 """Checks for lesson 2, "The classifier and you".
 
-The exercises use ``trace``: the recording of the classifier's scores on a sample clip, made
-without a camera (``emolab.webcam.record_clip``). Every expected value is recomputed from the
-learner's own ``trace``, so no model output is written here. Reflection questions are not checked.
+The exercises use ``trace``: the classifier's scores on every frame of a sample clip, recorded
+without a camera (``emolab.webcam.record_clip``). The exercises use a different clip from the
+lesson, and ask for quantities that neither the lesson nor the exercises' own trace plot prints.
+Every expected value is recomputed from the learner's own ``trace``, so no model output is
+written here. Reflection questions are not checked.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from itertools import groupby
 
 import numpy as np
 
-from . import NotYet, check, require, require_number
+from ..core import EMOTIONS
+from . import (
+    NotYet,
+    check,
+    decimals_given,
+    matches,
+    require,
+    require_choice,
+    require_close,
+    require_number,
+)
 
-NEUTRAL = 6  # position of "neutral" in EMOTIONS
+NEUTRAL = EMOTIONS.index("neutral")
+FRAME = 30  # the frame Question 1 asks about; the question's text names it
+NAN_HINT = "frames without a face have NaN scores: leave them out first."
 
 
 def _trace(ns: dict):
     trace = require(ns, "trace")
     if not all(hasattr(trace, name) for name in ("labels", "scores", "times")):
-        raise NotYet("`trace` should be the recording made by `record_clip(...)`; run the set-up cells again.")
+        raise NotYet(
+            "`trace` should be the recording made by `record_clip(...)`: run the set-up cells again."
+        )
     if not any(trace.labels):
         raise NotYet("`trace` has no frame with a face. Run the set-up cells again.")
     return trace
 
 
-NAN_HINT = "frames without a face have NaN scores; leave them out."
+def _face_scores(trace) -> np.ndarray:
+    """The score rows of the frames with a face (rows without NaN)."""
+    scores = np.asarray(trace.scores, dtype=float)
+    return scores[~np.isnan(scores).any(axis=1)]
+
+
+def _is(got: float, value: float, expected: float) -> bool:
+    """``got`` is ``value`` (a known wrong answer) and ``value`` can be told apart from the right one."""
+    return matches(got, value) and abs(value - expected) > 0.005
+
+
+def _rounded_too_far(got: float, expected: float) -> bool:
+    decimals = decimals_given(got)
+    return decimals < 2 and abs(got - expected) <= 0.5 * 10**-decimals + 1e-12
+
+
+def _explain(got: float, expected: float, mistakes: list[tuple[float, str]]) -> None:
+    """NotYet with the message of the first known mistake ``got`` matches, if any. A right answer
+    rounded too far is left to ``require_close``, which says so."""
+    if matches(got, expected) or _rounded_too_far(got, expected):
+        return
+    for value, message in mistakes:
+        if _is(got, value, expected):
+            raise NotYet(message)
+
+
+def _percentage_of(got: float, expected: float, name: str) -> None:
+    if 1 < got <= 100 and matches(got / 100, expected):
+        raise NotYet(f"`{name}` looks like a percentage. Scores run from 0 to 1: leave out the `* 100`.")
+
+
+def _whole_number(ns: dict, name: str) -> int:
+    got = require_number(ns, name, NAN_HINT)
+    if got != int(got):
+        raise NotYet(f"`{name}` is {got:g}; a count of frames is a whole number.")
+    return int(got)
+
+
+# --- Question 1: one frame, seven scores --------------------------------------------------------
+
+
+def _frame_row(trace, index: int) -> np.ndarray | None:
+    if not 0 <= index < len(trace.labels):
+        return None
+    row = np.asarray(trace.scores, dtype=float)[index]
+    return None if np.isnan(row).any() else row
 
 
 @check("q1")
-def frames_with_a_face(ns: dict) -> None:
+def one_frame(ns: dict) -> None:
     trace = _trace(ns)
-    got = require_number(ns, "frames_with_face", NAN_HINT)
-    expected = sum(1 for label in trace.labels if label)
-    if got == len(trace.labels) and expected != got:
-        raise NotYet("That is the number of all frames. Count only frames whose top label is not \"\".")
-    if got != expected:
-        raise NotYet(f"`frames_with_face` is {got:g}; count the labels in `trace.labels` that are not \"\".")
+    row = _frame_row(trace, FRAME)
+    if row is None:
+        raise NotYet(
+            f"Frame {FRAME} of your `trace` has no face (or does not exist). Run the set-up cells again."
+        )
+    _frame_label(ns, trace, row)
+    _frame_top_score(ns, trace, row)
+
+
+def _frame_label(ns: dict, trace, row: np.ndarray) -> None:
+    label = require(ns, "frame_label")
+    if isinstance(label, (int, np.integer)) and not isinstance(label, bool) and 0 <= label < len(EMOTIONS):
+        raise NotYet(
+            f"`frame_label` is {label}, the position of a label in `EMOTIONS`. Give the label's name, "
+            "such as `EMOTIONS[2]`."
+        )
+    if not isinstance(label, str):
+        raise NotYet(f"`frame_label` should be a label name (text), but it is a {type(label).__name__}.")
+    expected = EMOTIONS[int(np.argmax(row))]
+    if label.strip().lower() == expected:
+        return
+    for neighbour in (FRAME - 1, FRAME + 1):
+        other = _frame_row(trace, neighbour)
+        if other is not None and label.strip().lower() == EMOTIONS[int(np.argmax(other))]:
+            raise NotYet(
+                f"'{label}' is the top label of frame {neighbour}. Rows count from 0, so frame {FRAME} "
+                f"is `trace.scores[{FRAME}]`."
+            )
+    raise NotYet(
+        f"'{label}' is not the label with the highest of the seven scores in frame {FRAME}. Find the "
+        f"largest number in `trace.scores[{FRAME}]`; `EMOTIONS` gives the label of each position."
+    )
+
+
+SUM_OF_SCORES = (
+    "`frame_top_score` is {got:g}: that is what all seven scores add up to (they always do: the "
+    "model shares one unit of score among its labels), or a score rounded too far. Give the largest "
+    "of the seven, with at least 2 decimals."
+)
+RUNNER_UP = "That is the second-highest score. Give the highest one."
+NEIGHBOUR = (
+    f"That is the top score of a neighbouring frame. Rows count from 0, so frame {FRAME} is "
+    f"`trace.scores[{FRAME}]`."
+)
+
+
+def _frame_top_score(ns: dict, trace, row: np.ndarray) -> None:
+    got = require_number(ns, "frame_top_score", NAN_HINT)
+    expected = float(row.max())
+    if not matches(got, expected) and (matches(got, 1.0) or matches(got, float(row.sum()))):
+        raise NotYet(SUM_OF_SCORES.format(got=got))
+    _percentage_of(got, expected, "frame_top_score")
+    neighbours = [_frame_row(trace, i) for i in (FRAME - 1, FRAME + 1)]
+    mistakes = [(float(np.sort(row)[-2]), RUNNER_UP)]
+    mistakes += [(float(other.max()), NEIGHBOUR) for other in neighbours if other is not None]
+    _explain(got, expected, mistakes)
+    require_close(
+        got, expected, "frame_top_score", f"Take the largest of the seven numbers in `trace.scores[{FRAME}]`."
+    )
+
+
+# --- Question 2: the longest stretch without a change --------------------------------------------
+
+COUNTED_STEPS = "You counted the steps between frames: a stretch of 3 frames has 2 steps. Count the frames."
+COUNTED_CHANGES = (
+    "That is the number of times the top label changed. Count the frames in the longest stretch "
+    "in which it did not change."
+)
+BROKEN_BY_GAPS = (
+    'Frames without a face (label "") broke a stretch in two. Leave them out first, then look for stretches.'
+)
+COUNTED_ALL_OF_ONE_LABEL = (
+    "That is how many frames got the most frequent label in all. A stretch must be "
+    "unbroken: count neighbouring frames with the same label."
+)
+COUNTED_FACES = (
+    "That is the number of frames with a face. Count only the longest unbroken stretch of one label."
+)
+
+
+def _runs(labels) -> list[int]:
+    """Lengths of the stretches of one unchanged top label, over the frames with a face."""
+    return [len(list(group)) for _, group in groupby(label for label in labels if label)]
+
+
+def _runs_broken_by_gaps(labels) -> list[int]:
+    return [len(list(group)) for label, group in groupby(labels) if label]
 
 
 @check("q2")
-def label_changes(ns: dict) -> None:
+def longest_run(ns: dict) -> None:
     trace = _trace(ns)
-    got = require_number(ns, "label_changes", NAN_HINT)
+    got = _whole_number(ns, "longest_run")
+    runs = _runs(trace.labels)
+    expected = max(runs)
+    if got == expected:
+        return
     labelled = [label for label in trace.labels if label]
-    expected = sum(1 for before, after in zip(labelled, labelled[1:]) if before != after)
-    with_gaps = sum(1 for before, after in zip(trace.labels, trace.labels[1:]) if before != after)
-    if got == with_gaps and got != expected:
-        raise NotYet("Frames without a face (label \"\") are counted as changes: drop them first, then compare neighbours.")
-    if got != expected:
-        raise NotYet(f"`label_changes` is {got:g}. Keep the labels that are not \"\", then count neighbours that differ.")
+    mistakes = [
+        (expected - 1, COUNTED_STEPS),
+        (len(runs) - 1, COUNTED_CHANGES),
+        (max(_runs_broken_by_gaps(trace.labels)), BROKEN_BY_GAPS),
+        (max(labelled.count(label) for label in set(labelled)), COUNTED_ALL_OF_ONE_LABEL),
+        (len(labelled), COUNTED_FACES),
+    ]
+    for value, message in mistakes:
+        if got == value:
+            raise NotYet(message)
+    raise NotYet(
+        f'`longest_run` is {got}. Keep the labels that are not "", split them where the label changes, '
+        "and give the length of the longest piece, in frames."
+    )
+
+
+# --- Question 3: the closest call --------------------------------------------------------------
+
+NEGATIVE_MARGIN = (
+    "Your margin is negative: subtract the second-highest score from the highest, not the other way round."
+)
+LARGEST_MARGIN = "That is the largest margin, the clearest call. Give the smallest."
+SMALLEST_TOP = (
+    "That is the smallest top score. The margin is the top score minus the second-highest score of "
+    "the same frame."
+)
+TOP_MINUS_LOWEST = (
+    "The runner-up is the second-highest score, not the lowest: sort each row, then take the "
+    "last minus the one before it."
+)
 
 
 @check("q3")
-def most_common_label(ns: dict) -> None:
+def smallest_margin(ns: dict) -> None:
     trace = _trace(ns)
-    label = require(ns, "most_common_label", str)
-    share = require_number(ns, "most_common_share", NAN_HINT)
-    counts = Counter(label for label in trace.labels if label)
-    top, top_count = counts.most_common(1)[0]
-    if counts.get(label, 0) != top_count:
-        raise NotYet(f"'{label}' is not the most frequent top label in `trace`. Count the labels (skip \"\").")
-    expected = top_count / sum(counts.values())
-    if abs(share - top_count / len(trace.labels)) < 1e-9 and abs(share - expected) > 1e-9:
-        raise NotYet("Divide by the number of frames with a face, not by all frames.")
-    if abs(share - expected) > 1e-6:
-        raise NotYet(f"`most_common_share` is {share:.4g}: it should be the fraction (0 to 1) of face frames with that label.")
+    got = require_number(ns, "smallest_margin", NAN_HINT)
+    ordered = np.sort(_face_scores(trace), axis=1)
+    margins = ordered[:, -1] - ordered[:, -2]
+    expected = float(margins.min())
+    if got < 0 and matches(-got, expected):
+        raise NotYet(NEGATIVE_MARGIN)
+    _percentage_of(got, expected, "smallest_margin")
+    _explain(
+        got,
+        expected,
+        [
+            (float(margins.max()), LARGEST_MARGIN),
+            (float(ordered[:, -1].min()), SMALLEST_TOP),
+            (float((ordered[:, -1] - ordered[:, 0]).min()), TOP_MINUS_LOWEST),
+        ],
+    )
+    require_close(
+        got,
+        expected,
+        "smallest_margin",
+        "For each frame with a face, subtract its second-highest score from its highest; then take "
+        "the smallest of these margins.",
+    )
+
+
+# --- Question 4: how far the "neutral" score moves -----------------------------------------------
+
+LARGEST_NEUTRAL = 'That is the largest "neutral" score. Subtract the smallest one from it.'
+WHOLE_TABLE = 'That is the range of all the scores in the table. Take only the "neutral" column.'
+OTHER_COLUMN = (
+    'That is the range of the "{label}" scores. "neutral" is column `EMOTIONS.index("neutral")` '
+    "of `trace.scores`."
+)
+
+
+def _value_range(values: np.ndarray) -> float:
+    return float(values.max() - values.min())
 
 
 @check("q4")
 def neutral_range(ns: dict) -> None:
     trace = _trace(ns)
     got = require_number(ns, "neutral_range", NAN_HINT)
-    neutral = np.asarray(trace.scores, dtype=float)[:, NEUTRAL]
-    neutral = neutral[~np.isnan(neutral)]
-    expected = float(neutral.max() - neutral.min())
-    if got > 1:
-        raise NotYet("Scores are between 0 and 1; do not convert them to percent.")
-    if abs(got - expected) > 1e-6:
-        raise NotYet(f"`neutral_range` is {got:.4g}: take column 6 (\"neutral\") of `trace.scores`, drop NaN, "
-                     "then largest minus smallest.")
+    scores = _face_scores(trace)
+    expected = _value_range(scores[:, NEUTRAL])
+    _percentage_of(got, expected, "neutral_range")
+    mistakes = [(float(scores[:, NEUTRAL].max()), LARGEST_NEUTRAL), (_value_range(scores), WHOLE_TABLE)]
+    mistakes += [
+        (_value_range(scores[:, i]), OTHER_COLUMN.format(label=label))
+        for i, label in enumerate(EMOTIONS)
+        if i != NEUTRAL
+    ]
+    _explain(got, expected, mistakes)
+    require_close(
+        got,
+        expected,
+        "neutral_range",
+        'Take column `EMOTIONS.index("neutral")` of `trace.scores`, leave out the NaN rows, then '
+        "subtract the smallest value from the largest.",
+    )
+
+
+# --- Question 5: the duty to inform ------------------------------------------------------------
+
+TRANSPARENCY_FEEDBACK = {
+    "a": (
+        "(a) describes no provision of the AI Act. 2 February 2025 is when the Art. 5 prohibitions started "
+        "to apply, and they ban emotion inference only in workplaces and education institutions: see "
+        "Art. 5(1)(f), lesson section 6.2. Art. 50(3) bans nothing: it says what deployers must tell people."
+    ),
+    "b": (
+        "(b): Art. 50(3) asks deployers to inform the people exposed to the system, not to ask for their "
+        "consent. Informing someone is not asking their permission. Re-read the duty's first sentence."
+    ),
+    "d": "(d): Art. 50(3) names deployers, that is, those who use the system. Re-read its first words.",
+    "e": (
+        "(e): the 2026 amendments (Regulation (EU) 2026/1744) moved the date of the high-risk obligations, "
+        "which cover emotion recognition (Annex III), to 2 December 2027. As reported, they did not move "
+        "Art. 50(3), which applies from 2 August 2026: see lesson section 6.1."
+    ),
+}
 
 
 @check("q5")
 def transparency_duty(ns: dict) -> None:
-    answer = require(ns, "transparency_answer", str).strip().lower().rstrip(")")
-    if answer not in ("a", "b", "c", "d"):
-        raise NotYet("Set `transparency_answer` to one letter: \"a\", \"b\", \"c\" or \"d\".")
-    if answer != "c":
-        raise NotYet("Not that one. Re-read the quotation of Art. 50(3) in the lesson: who must do what, and since when?")
+    require_choice(ns, "transparency_answer", "c", TRANSPARENCY_FEEDBACK)

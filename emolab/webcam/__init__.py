@@ -1,8 +1,8 @@
 """Live webcam lab: the classifier on the learner's own face, inside Jupyter.
 
 - ``CameraWidget`` / ``camera()``: the browser widget (camera or licensed sample clip);
-- ``Recorder``: bounded, in-memory scores over time, with ``.plot()``;
-- ``record_clip()``: the same trace for a sample clip, computed without a browser;
+- ``Recorder``: bounded, in-memory scores over time, read as a ``video.Trace`` (``.trace()``);
+- ``record_clip()``: a sample clip's ``video.Trace``, computed without a browser;
 - ``server``: the Jupyter server setting that turns on TCP_NODELAY for kernel websockets.
 
 Names are imported lazily, so ``emolab.webcam.server`` (loaded by the Jupyter server process)

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-
 import cv2
 import numpy as np
 
@@ -40,7 +39,9 @@ def rgba_to_rgb(data: bytes | memoryview, width: int, height: int) -> np.ndarray
     """Raw RGBA pixels from a browser canvas -> an RGB uint8 array (a copy, HxWx3)."""
     pixels = np.frombuffer(data, dtype=np.uint8)
     if pixels.size != width * height * 4:
-        raise FrameError(f"A snapshot of {width}x{height} should have {width * height * 4} bytes, got {pixels.size}.")
+        raise FrameError(
+            f"A snapshot of {width}x{height} should have {width * height * 4} bytes, got {pixels.size}."
+        )
     return pixels.reshape(height, width, 4)[:, :, :3].copy()
 
 

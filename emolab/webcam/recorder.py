@@ -5,6 +5,9 @@ before the newest one, so a camera left running for an hour uses no more memory 
 running for a minute. Nothing is written to disk; ``clear()`` forgets everything.
 A sample is one analysed frame: its time, the 7 scores of the largest face (NaN when no face was
 found) and that face's top label ("" when no face).
+
+What was recorded is read as a :class:`emolab.video.Trace` (``trace()``, ``last(seconds)``), so
+recordings and clips share one set of measures and one plot.
 """
 
 from __future__ import annotations
@@ -17,6 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import EMOTIONS
+from ..display import sentences
+from ..video import Trace, trace_plot
+
+NO_FACE = tuple([float("nan")] * len(EMOTIONS))
+RECORDING = "the camera widget's recording"
+MEMORY_NOTE = "Scores are kept in memory only."
 
 
 @dataclass(frozen=True)
@@ -26,18 +35,23 @@ class Sample:
     top_label: str  # "" when no face
 
 
-NO_FACE = tuple([float("nan")] * len(EMOTIONS))
-
-
 class Recorder:
     """Bounded recording of scores over time (see the module docstring)."""
 
-    def __init__(self, seconds: float = 120.0, max_samples: int = 6000, clock=time.monotonic, model_name: str = ""):
+    def __init__(
+        self,
+        seconds: float = 120.0,
+        max_samples: int = 6000,
+        clock=time.monotonic,
+        model_name: str = "",
+        source: str = RECORDING,
+    ):
         if seconds <= 0 or max_samples <= 0:
             raise ValueError("seconds and max_samples must be positive")
         self.seconds = float(seconds)
         self.max_samples = int(max_samples)
         self.model_name = model_name
+        self.source = source
         self._clock = clock
         self._samples: deque[Sample] = deque(maxlen=self.max_samples)
         self._lock = threading.Lock()
@@ -46,14 +60,18 @@ class Recorder:
         return len(self._samples)
 
     def __repr__(self) -> str:
-        return f"<Recorder: {len(self)} samples over {self.duration:.1f} s, keeps the last {self.seconds:g} s>"
+        return (
+            f"<Recorder: {len(self)} samples over {self.duration:.1f} s, keeps the last {self.seconds:g} s>"
+        )
 
     def add(self, scores=None, top_label: str = "", t: float | None = None) -> None:
         """Record one analysed frame; ``scores=None`` means no face was found."""
         values = NO_FACE if scores is None else tuple(float(v) for v in np.asarray(scores).reshape(-1))
         if len(values) != len(EMOTIONS):
             raise ValueError(f"expected {len(EMOTIONS)} scores in the order {EMOTIONS}, got {len(values)}")
-        sample = Sample(self._clock() if t is None else float(t), values, top_label if scores is not None else "")
+        sample = Sample(
+            self._clock() if t is None else float(t), values, top_label if scores is not None else ""
+        )
         with self._lock:
             self._samples.append(sample)
             self._drop_old(sample.time)
@@ -78,70 +96,58 @@ class Recorder:
         with self._lock:
             return list(self._samples)
 
+    def trace(self, seconds: float | None = None) -> Trace:
+        """The recording (or only its last ``seconds``) as a Trace, timed from its first sample."""
+        samples = self.samples
+        if seconds is not None and samples:
+            samples = [s for s in samples if samples[-1].time - s.time <= seconds]
+        start = samples[0].time if samples else 0.0
+        return Trace(
+            np.array([s.time - start for s in samples], dtype=float),
+            np.array([s.scores for s in samples], dtype=float).reshape(-1, len(EMOTIONS)),
+            [s.top_label for s in samples],
+            source=self.source,
+            model_name=self.model_name,
+        )
+
+    def last(self, seconds: float) -> Trace:
+        """The last ``seconds`` of the recording, as a Trace."""
+        return self.trace(seconds)
+
+    def plot(self, seconds: float | None = None, caption: str | None = None) -> None:
+        """Show the trace plot of the recording (or of its last ``seconds``) now.
+
+        The same as ``video.trace_plot(recorder.trace(seconds))``, with a note that the scores
+        stay in memory; ``caption`` replaces the caption.
+        """
+        figure = trace_plot(self.trace(seconds or None))
+        figure.with_caption(caption or sentences(figure.caption, MEMORY_NOTE)).show()
+
+    # Shorthands for the same names on ``trace()``.
+
     @property
     def times(self) -> np.ndarray:
         """Seconds since the first kept sample."""
-        samples = self.samples
-        start = samples[0].time if samples else 0.0
-        return np.array([s.time - start for s in samples], dtype=float)
+        return self.trace().times
 
     @property
     def scores(self) -> np.ndarray:
         """Array (n, 7) in EMOTIONS order; rows of NaN for frames without a face."""
-        return np.array([s.scores for s in self.samples], dtype=float).reshape(-1, len(EMOTIONS))
+        return self.trace().scores
 
     @property
     def labels(self) -> list[str]:
-        return [s.top_label for s in self.samples]
+        return self.trace().labels
 
     @property
     def duration(self) -> float:
-        samples = self.samples
-        return samples[-1].time - samples[0].time if len(samples) > 1 else 0.0
+        return self.trace().duration
 
     def label_counts(self) -> Counter:
-        """How often each top label was given (frames without a face are not counted)."""
-        return Counter(label for label in self.labels if label)
+        return self.trace().label_counts()
 
     def label_changes(self) -> int:
-        """How many times the top label differs from the previous frame that had a face."""
-        from ..video import count_label_changes
-
-        return count_label_changes(self.labels)
+        return self.trace().label_changes()
 
     def to_table(self):
-        """A pandas DataFrame: time, the 7 scores, top label (empty when no face)."""
-        import pandas as pd
-
-        table = pd.DataFrame(self.scores, columns=list(EMOTIONS))
-        table.insert(0, "time_s", self.times)
-        table["top_label"] = self.labels
-        return table
-
-    def last(self, seconds: float) -> "Recorder":
-        """A copy holding only the last ``seconds`` of this recording."""
-        copy = Recorder(self.seconds, self.max_samples, self._clock, self.model_name)
-        samples = self.samples
-        if samples:
-            newest = samples[-1].time
-            copy._samples.extend(s for s in samples if newest - s.time <= seconds)
-        return copy
-
-    def figure(self, seconds: float | None = None):
-        """A matplotlib figure: the 7 scores over time and the top label (see ``plot``)."""
-        from .plots import trace_figure
-
-        recording = self.last(seconds) if seconds else self
-        return trace_figure(recording.times, recording.scores, recording.labels, self.model_name)
-
-    def plot(self, seconds: float | None = None, caption: str | None = None) -> None:
-        """Show the trace with alt text (through ``emolab.display.show_figure``)."""
-        from emolab.display import show_figure
-
-        from .plots import trace_alt_text
-
-        recording = self.last(seconds) if seconds else self
-        fig = recording.figure()
-        if caption is None and self.model_name:
-            caption = f"Model: {self.model_name}. Scores are kept in memory only."
-        show_figure(fig, alt=trace_alt_text(recording), caption=caption)
+        return self.trace().to_table()

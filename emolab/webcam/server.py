@@ -11,7 +11,8 @@ How: jupyter_server lets the kernel websocket *connection* class be configured
 ``NoDelayKernelWebsocketConnection`` is the default class plus one line in ``connect()``. No
 monkey-patching. Use it by starting the server with::
 
-    jupyter lab --ServerApp.kernel_websocket_connection_class=emolab.webcam.server.NoDelayKernelWebsocketConnection
+    jupyter lab \
+        --ServerApp.kernel_websocket_connection_class=emolab.webcam.server.NoDelayKernelWebsocketConnection
 
 or with the equivalent config file line (``python -m emolab.webcam.server`` prints both), or as a
 server extension (``--ServerApp.jpserver_extensions='{"emolab.webcam.server": true}'``), which

@@ -21,23 +21,23 @@ import numpy as np
 import traitlets
 
 from .. import assets
-from ..errors import EmolabError
 from ..core import largest_face
-from ..video import ClipReader
+from ..errors import EmolabError
+from ..video import DEFAULT_CLIP, ClipReader
 from .frames import decode_jpeg, encode_jpeg, faces_payload, rgba_to_rgb, shrink
 from .recorder import Recorder
 from .stats import LoopStats
 
 STATIC = Path(__file__).parent / "static"
-DEFAULT_CLIP = "video/grid_bbaf2n.mpg"
 log = logging.getLogger(__name__)
 
 NOTICE = (
-    "What happens when you press \"Start camera\": your browser sends small copies of the camera "
+    'What happens when you press "Start camera": your browser sends small copies of the camera '
     "picture to this notebook's own Python kernel, which looks for faces and gives each face 7 "
     "emotion-label scores. Frames are kept in memory only while they are analysed, then dropped; "
-    "nothing is saved or sent anywhere else. Only the scores over time are kept (in memory) until "
-    "the kernel stops. \"Stop\" turns the camera off."
+    "no frame is written to disk or sent anywhere else. Only the scores over time are kept (in "
+    "memory) until the kernel stops. Printed results and figures of cells you run become part of "
+    'the notebook file when it is saved. "Stop" turns the camera off.'
 )
 
 HEADLESS_TEXT = (
@@ -89,15 +89,27 @@ class CameraWidget(anywidget.AnyWidget):
     clip_credit = traitlets.Unicode("").tag(sync=True)
     notice = traitlets.Unicode(NOTICE).tag(sync=True)
 
-    def __init__(self, *, clip: str = DEFAULT_CLIP, recorder: Recorder | None = None, max_detect_side: int = 240,
-                 analyzer=None, **settings):
+    def __init__(
+        self,
+        *,
+        clip: str = DEFAULT_CLIP,
+        recorder: Recorder | None = None,
+        max_detect_side: int = 240,
+        analyzer=None,
+        **settings,
+    ):
         from ..core import EMOTIONS
         from ..display import PALETTE
 
         self._clip_asset = assets.get(clip)
         model_name = settings.pop("model_name", None) or _model_short_name()
-        super().__init__(palette=dict(PALETTE), emotions=list(EMOTIONS), model_name=model_name,
-                         clip_credit=_clip_credit(self._clip_asset), **settings)
+        super().__init__(
+            palette=dict(PALETTE),
+            emotions=list(EMOTIONS),
+            model_name=model_name,
+            clip_credit=_clip_credit(self._clip_asset),
+            **settings,
+        )
         self.max_detect_side = max_detect_side
         self.recorder = recorder if recorder is not None else Recorder(model_name=model_name)
         self.snapshot: np.ndarray | None = None
@@ -141,7 +153,16 @@ class CameraWidget(anywidget.AnyWidget):
         if content.get("type") == "clip_next":
             self.send({"type": "clip_error", "text": str(error)})
             return
-        self.send({"type": "result", "seq": content.get("seq", 0), "width": 1, "height": 1, "faces": [], "error": str(error)})
+        self.send(
+            {
+                "type": "result",
+                "seq": content.get("seq", 0),
+                "width": 1,
+                "height": 1,
+                "faces": [],
+                "error": str(error),
+            }
+        )
 
     def _on_hello(self, content: dict, _buffers) -> None:
         self.browser_seen = True
@@ -150,8 +171,12 @@ class CameraWidget(anywidget.AnyWidget):
 
     def _on_state(self, content: dict, _buffers) -> None:
         state = str(content.get("state", ""))
-        self.browser_state = {"camera_on": "camera on", "clip_on": "sample clip playing", "off": "camera off",
-                              "error": "error"}.get(state, state)
+        self.browser_state = {
+            "camera_on": "camera on",
+            "clip_on": "sample clip playing",
+            "off": "camera off",
+            "error": "error",
+        }.get(state, state)
         if state in ("camera_on", "clip_on"):
             self._loop.restart()
         if state == "error":
@@ -166,7 +191,9 @@ class CameraWidget(anywidget.AnyWidget):
             self.send({"type": "result", "seq": seq, "width": 1, "height": 1, "faces": [], "stale": True})
             return
         if not buffers:
-            raise EmolabError("A frame message arrived without its picture.", advice="Stop and start the camera again.")
+            raise EmolabError(
+                "A frame message arrived without its picture.", advice="Stop and start the camera again."
+            )
         frame = decode_jpeg(buffers[0])
         faces = self._analyse(frame)
         self._answer("result", seq, frame, faces, started)
@@ -187,8 +214,13 @@ class CameraWidget(anywidget.AnyWidget):
         if not buffers:
             raise EmolabError("A snapshot message arrived without its picture.")
         self.snapshot = rgba_to_rgb(buffers[0], int(content["width"]), int(content["height"]))
-        self.send({"type": "notice", "text": f"Snapshot of {self.snapshot.shape[1]}x{self.snapshot.shape[0]} "
-                   "pixels is in Python as .snapshot (memory only). Camera still on."})
+        self.send(
+            {
+                "type": "notice",
+                "text": f"Snapshot of {self.snapshot.shape[1]}x{self.snapshot.shape[0]} "
+                "pixels is in Python as .snapshot (memory only). Camera still on.",
+            }
+        )
 
     # ----- analysis ---------------------------------------------------------------------------
 
@@ -197,11 +229,20 @@ class CameraWidget(anywidget.AnyWidget):
         self.recorder.add_face(largest_face(analysis.faces))
         return analysis.faces
 
-    def _answer(self, kind: str, seq: int, frame: np.ndarray, faces: list, started: float, buffers=None, **extra):
+    def _answer(
+        self, kind: str, seq: int, frame: np.ndarray, faces: list, started: float, buffers=None, **extra
+    ):
         kernel_ms = (time.perf_counter() - started) * 1000
         height, width = frame.shape[:2]
-        message = {"type": kind, "seq": seq, "width": width, "height": height, "faces": faces_payload(faces),
-                   "kernel_ms": round(kernel_ms, 2), **extra}
+        message = {
+            "type": kind,
+            "seq": seq,
+            "width": width,
+            "height": height,
+            "faces": faces_payload(faces),
+            "kernel_ms": round(kernel_ms, 2),
+            **extra,
+        }
         self.send(message, buffers=buffers)
         self._loop.answered(seq, kernel_ms, bool(faces))
 
