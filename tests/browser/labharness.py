@@ -5,11 +5,14 @@
 - ``JupyterLab``: a server on 127.0.0.1 with a random token, in a throw-away home folder, with
   the course's TCP_NODELAY setting (or without, to measure the difference);
 - ``open_browser``: Playwright's Chromium (the system's /usr/bin/chromium) with a fresh profile;
-- ``KernelProbe``: a second client on the notebook's kernel, to look at what the kernel saw.
+- ``KernelProbe``: a second client on the notebook's kernel, to look at what the kernel saw;
+- ``run_all_cells``: opens a notebook in the page and runs it to completion, noting which kernel
+  ran it: ``JupyterLab.kernel`` / ``restart_kernel`` / ``shutdown_kernel`` act on that kernel.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import secrets
@@ -23,11 +26,20 @@ from pathlib import Path
 
 CHROMIUM = os.environ.get("EMOLAB_CHROMIUM", "/usr/bin/chromium")
 BIN = Path(sys.executable).parent
-NODELAY_OPTION = "--ServerApp.kernel_websocket_connection_class=emolab.webcam.server.NoDelayKernelWebsocketConnection"
+NODELAY_OPTION = (
+    "--ServerApp.kernel_websocket_connection_class=emolab.webcam.server.NoDelayKernelWebsocketConnection"
+)
 BASE_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
 ]
 FAKE_CAMERA_FLAGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 
@@ -68,9 +80,32 @@ def make_y4m(target: Path, width: int, height: int, seconds: float = 3.0) -> Pat
     from emolab import assets
 
     clip = assets.fetch("video/grid_bbaf2n.mpg")
-    scale = f"scale={width}:-2,crop={width}:{height}" if width / height >= 360 / 288 else f"scale=-2:{height},crop={width}:{height}"
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(clip), "-an", "-t", str(seconds),
-                    "-vf", scale, "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", str(target)], check=True)
+    scale = (
+        f"scale={width}:-2,crop={width}:{height}"
+        if width / height >= 360 / 288
+        else f"scale=-2:{height},crop={width}:{height}"
+    )
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(clip),
+            "-an",
+            "-t",
+            str(seconds),
+            "-vf",
+            scale,
+            "-pix_fmt",
+            "yuv420p",
+            "-f",
+            "yuv4mpegpipe",
+            str(target),
+        ],
+        check=True,
+    )
     return target
 
 
@@ -97,29 +132,50 @@ class JupyterLab:
         self.nodelay = nodelay
         self.process: subprocess.Popen | None = None
         self.log = self.workdir / "jupyter.log"
+        self.page_kernels: dict[str, str] = {}  # notebook name -> id of the kernel its page ran it in
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def env(self) -> dict:
-        env = dict(os.environ, HOME=str(self.home), JUPYTER_RUNTIME_DIR=str(self.runtime),
-                   JUPYTER_CONFIG_DIR=str(self.home / ".jupyter"), TMPDIR=str(self.tmp),
-                   EMOLAB_CACHE_DIR=str(self.cache), PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+        env = dict(
+            os.environ,
+            HOME=str(self.home),
+            JUPYTER_RUNTIME_DIR=str(self.runtime),
+            JUPYTER_CONFIG_DIR=str(self.home / ".jupyter"),
+            TMPDIR=str(self.tmp),
+            EMOLAB_CACHE_DIR=str(self.cache),
+            PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+        )
         env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
         return env
 
-    def start(self, timeout: float = 60) -> "JupyterLab":
-        command = [str(BIN / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-                   f"--ServerApp.port={self.port}", f"--IdentityProvider.token={self.token}",
-                   f"--ServerApp.root_dir={self.root}", "--LabApp.expose_app_in_browser=True",
-                   "--LabApp.news_url=", "--ServerApp.port_retries=0"]
+    def start(self, timeout: float = 60) -> JupyterLab:
+        command = [
+            str(BIN / "jupyter"),
+            "lab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.news_url=",
+            "--ServerApp.port_retries=0",
+        ]
         if self.nodelay:
             command.append(NODELAY_OPTION)
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--allow-root")  # CI containers run as root
-        self.process = subprocess.Popen(command, env=self.env(), stdout=self.log.open("w"), stderr=subprocess.STDOUT)
-        self._wait_ready(timeout)
+        self.process = subprocess.Popen(
+            command, env=self.env(), stdout=self.log.open("w"), stderr=subprocess.STDOUT
+        )
+        try:
+            self._wait_ready(timeout)
+        except BaseException:
+            self.stop()  # the caller gets no server object to stop
+            raise
         return self
 
     def _wait_ready(self, timeout: float) -> None:
@@ -135,9 +191,12 @@ class JupyterLab:
         raise TimeoutError(f"JupyterLab did not answer within {timeout} s")
 
     def api(self, method: str, path: str, body: dict | None = None):
-        request = urllib.request.Request(f"{self.url}{path}", method=method,
-                                         data=None if body is None else json.dumps(body).encode(),
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            f"{self.url}{path}",
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {self.token}"},
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             text = response.read()
         return json.loads(text) if text else None
@@ -146,7 +205,11 @@ class JupyterLab:
         import nbformat
 
         notebook = nbformat.v4.new_notebook()
-        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        notebook.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
         notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
         path = self.root / name
         nbformat.write(notebook, path)
@@ -155,18 +218,27 @@ class JupyterLab:
     def notebook_url(self, name: str) -> str:
         return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
 
-    def session(self, name: str) -> dict:
-        for session in self.api("GET", "/api/sessions"):
-            if session["path"] == name:
-                return session
-        raise RuntimeError(f"no kernel session for {name}")
+    def page_kernel(self, name: str) -> str:
+        """Id of the kernel the notebook's page ran its cells in (set by ``run_all_cells``)."""
+        if name not in self.page_kernels:
+            raise RuntimeError(f"{name} was not run in a page (use run_all_cells first)")
+        return self.page_kernels[name]
 
-    def kernel(self, name: str) -> "KernelProbe":
-        kernel_id = self.session(name)["kernel"]["id"]
+    def session(self, name: str) -> dict:
+        # Found by kernel, not by path: JupyterLab creates a session under a random path and renames
+        # it afterwards, and nothing stops two sessions from having the same path.
+        kernel_id = self.page_kernel(name)
+        for session in self.api("GET", "/api/sessions"):
+            if session["kernel"]["id"] == kernel_id:
+                return session
+        raise RuntimeError(f"no kernel session for {name} (kernel {kernel_id})")
+
+    def kernel(self, name: str) -> KernelProbe:
+        kernel_id = self.page_kernel(name)
         return KernelProbe(self.runtime / f"kernel-{kernel_id}.json", kernel_id)
 
     def restart_kernel(self, name: str) -> None:
-        self.api("POST", f"/api/kernels/{self.session(name)['kernel']['id']}/restart")
+        self.api("POST", f"/api/kernels/{self.page_kernel(name)}/restart")
 
     def shutdown_kernel(self, name: str) -> None:
         self.api("DELETE", f"/api/sessions/{self.session(name)['id']}")
@@ -190,31 +262,35 @@ class KernelProbe:
         self.client = BlockingKernelClient(connection_file=str(connection_file))
         self.client.load_connection_file()
         self.client.start_channels()
-        # Not wait_for_ready(): it drains IOPub until quiet, and a running camera loop keeps
-        # IOPub busy (status messages for every frame), so it would not return until the loop stops.
 
     def evaluate(self, expression: str, timeout: float = 30):
         """Value of a Python expression in the notebook's kernel (must be JSON-serialisable)."""
-        code = f"import json as __j; print(__j.dumps({expression}, default=str))"
-        chunks = []
-
-        def keep(message):
-            if message["header"]["msg_type"] == "stream":
-                chunks.append(message["content"]["text"])
-            if message["header"]["msg_type"] == "error":
-                chunks.append("ERROR " + "\n".join(message["content"]["traceback"]))
-
-        self.client.execute_interactive(code, timeout=timeout, output_hook=keep, store_history=False)
-        text = "".join(chunks)
-        if text.startswith("ERROR"):
-            raise RuntimeError(text)
-        return json.loads(text)
+        # Read from the execute reply, not from IOPub: a subscriber that has just connected can miss
+        # the first IOPub messages (and a running camera loop keeps IOPub busy). A silent request is
+        # not a cell: it neither changes the notebook's execution count nor aborts its cells on error.
+        as_json = f"__import__('json').dumps({expression}, default=str)"
+        reply = self.client.execute(
+            "",
+            silent=True,
+            store_history=False,
+            user_expressions={"value": as_json},
+            reply=True,
+            timeout=timeout,
+        )
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel did not evaluate {expression!r}: {reply['content']}")
+        value = reply["content"]["user_expressions"]["value"]
+        if value["status"] != "ok":
+            raise RuntimeError(f"{value['ename']}: {value['evalue']} (evaluating {expression!r})")
+        return json.loads(ast.literal_eval(value["data"]["text/plain"]))
 
     def close(self) -> None:
         self.client.stop_channels()
 
 
-def open_browser(playwright, profile: Path, y4m: Path | None = None, fake_ui: bool = True, extra_flags=(), permissions=None):
+def open_browser(
+    playwright, profile: Path, y4m: Path | None = None, fake_ui: bool = True, extra_flags=(), permissions=None
+):
     """A persistent Chromium context with a fresh profile and (optionally) a fake camera."""
     if profile.exists():
         shutil.rmtree(profile)
@@ -225,22 +301,56 @@ def open_browser(playwright, profile: Path, y4m: Path | None = None, fake_ui: bo
             flags.append("--use-fake-ui-for-media-stream")
     flags += list(extra_flags)
     return playwright.chromium.launch_persistent_context(
-        str(profile), executable_path=CHROMIUM, headless=True, args=flags,
+        str(profile),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=flags,
         permissions=permissions if permissions is not None else (["camera"] if fake_ui else []),
         viewport={"width": 1280, "height": 900},
     )
 
 
-def run_all_cells(page, lab: JupyterLab, name: str, timeout_ms: int = 60_000) -> None:
-    """Open a notebook in JupyterLab and run all its cells (through JupyterLab's own command)."""
+# The notebook's own panel among the page's open documents (not whatever is the current widget).
+NOTEBOOK_PANEL = (
+    "name => Array.from(window.jupyterapp?.shell.widgets('main') ?? []).find(w => w.context?.path === name)"
+)
+
+RUN_ALL_CELLS = f"""async name => {{
+  const panel = ({NOTEBOOK_PANEL})(name);
+  const kernel = panel.sessionContext.session?.kernel?.id;
+  const ran = await window.jupyterapp.commands.execute('notebook:run-all-cells', {{widgetId: panel.id}});
+  const unfinished = panel.content.widgets.map(cell => cell.model)
+    .filter(cell => cell.type === 'code' && (cell.executionCount === null || cell.executionState !== 'idle'));
+  const errors = panel.content.widgets.flatMap(cell => cell.model.outputs ? cell.model.outputs.toJSON() : [])
+    .filter(output => output.output_type === 'error').map(output => `${{output.ename}}: ${{output.evalue}}`);
+  const kernelAfter = panel.sessionContext.session?.kernel?.id;
+  return {{ran, unfinished: unfinished.length, errors, kernel: kernel === kernelAfter ? kernel : null}};
+}}"""
+
+
+def run_all_cells(page, lab: JupyterLab, name: str, timeout_ms: int = 60_000) -> str:
+    """Open a notebook in JupyterLab and run all its cells (see ``rerun_all_cells``)."""
     page.goto(lab.notebook_url(name), timeout=timeout_ms)
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext.session "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext.session.kernel "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.connectionStatus === 'connected'",
-                           timeout=timeout_ms)
-    lab_command(page, "notebook:run-all-cells")
+    page.wait_for_function(
+        f"name => {{ const panel = ({NOTEBOOK_PANEL})(name); "
+        "return panel && panel.context.isReady "
+        "&& panel.sessionContext.session?.kernel?.connectionStatus === 'connected'; }",
+        arg=name,
+        timeout=timeout_ms,
+    )
+    return rerun_all_cells(page, lab, name)
+
+
+def rerun_all_cells(page, lab: JupyterLab, name: str) -> str:
+    """Run all cells of a notebook open in the page (through JupyterLab's own command) and return
+    once every code cell has finished; returns the id of the kernel they ran in."""
+    result = page.evaluate(RUN_ALL_CELLS, name)
+    # The command resolves true when every cell ran without error; an execution count on every code
+    # cell shows they ran at all (a cell skipped for want of a kernel also counts as "true").
+    if result["ran"] is not True or result["unfinished"] or result["errors"] or not result["kernel"]:
+        raise RuntimeError(f"{name} did not run to completion in one kernel of the page: {result}")
+    lab.page_kernels[name] = result["kernel"]
+    return result["kernel"]
 
 
 def lab_command(page, command: str, args: dict | None = None) -> None:

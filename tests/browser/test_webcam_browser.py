@@ -18,9 +18,19 @@ import time
 from pathlib import Path
 
 import pytest
-
-from labharness import (LIVE_TRACKS, OPENED_TRACKS, TRACK_SPY, CHROMIUM, JupyterLab, lab_command, make_y4m,
-                        open_browser, reject_get_user_media, run_all_cells)
+from labharness import (
+    CHROMIUM,
+    LIVE_TRACKS,
+    OPENED_TRACKS,
+    TRACK_SPY,
+    JupyterLab,
+    lab_command,
+    make_y4m,
+    open_browser,
+    reject_get_user_media,
+    rerun_all_cells,
+    run_all_cells,
+)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -118,7 +128,9 @@ def test_live_camera_frames_are_analysed_and_faces_labelled(camera_browser, lab)
     emotions = probe.evaluate("list(__import__('emolab').EMOTIONS)")
     assert labels and set(labels) - {""} <= set(emotions)
     assert probe.evaluate("cam.browser_state") == "camera on"
-    page.wait_for_function("() => document.querySelectorAll('.emolab-cam-bars li').length === 7", timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.emolab-cam-bars li').length === 7", timeout=TIMEOUT_MS
+    )
     page.get_by_role("button", name="Take one snapshot into Python").click()
     assert wait_for_kernel(probe, "cam.snapshot is not None and list(cam.snapshot.shape)") == [480, 640, 3]
     page.get_by_role("button", name="Stop camera or clip").click()
@@ -135,7 +147,9 @@ def test_buttons_show_keyboard_focus(camera_browser, lab):
     page.keyboard.press("Tab")  # keyboard focus -> :focus-visible
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert page.evaluate("() => document.activeElement.tagName") == "BUTTON" and outline == "solid"
-    labels = page.locator(".emolab-cam button").evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")
+    labels = page.locator(".emolab-cam button").evaluate_all(
+        "bs => bs.map(b => b.getAttribute('aria-label'))"
+    )
     assert all(labels) and len(labels) == 4
     lab.shutdown_kernel("focus.ipynb")
     page.close()
@@ -149,7 +163,7 @@ def test_camera_stops_when_the_widget_goes_away(camera_browser, lab, how):
     if how == "clear output":
         lab_command(page, "notebook:clear-all-cell-outputs")
     elif how == "re-run cell":
-        lab_command(page, "notebook:run-all-cells")
+        rerun_all_cells(page, lab, name)
     else:
         page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
     page.wait_for_function(f"{LIVE_TRACKS} === 0", timeout=5_000)  # well before the silence check
@@ -187,7 +201,10 @@ def test_sample_clip_plays_with_its_credit(camera_browser, lab):
 
 
 ERROR_CASES = {
-    "no camera": (reject_get_user_media("NotFoundError", "Requested device not found"), "No camera was found"),
+    "no camera": (
+        reject_get_user_media("NotFoundError", "Requested device not found"),
+        "No camera was found",
+    ),
     "camera busy": (reject_get_user_media("NotReadableError", "Could not start video source"), "busy"),
     # Simulated: this test server is on 127.0.0.1, which browsers always treat as secure.
     "insecure page": ("Object.defineProperty(window, 'isSecureContext', {get: () => false});", "ssh tunnel"),
@@ -240,12 +257,16 @@ def test_no_frame_on_disk_and_no_widget_state_in_the_saved_notebook(camera_brows
     wait_for_kernel(probe, "cam.stats()['frames_analysed'] >= 20")
     page.get_by_role("button", name="Stop camera or clip").click()
     lab_command(page, "docmanager:save")
-    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=TIMEOUT_MS
+    )
     saved = json.loads((lab.root / name).read_text())
     assert "widgets" not in saved["metadata"], "widget state must not be saved"
     text = json.dumps(saved)
     assert "/9j/" not in text and "image/jpeg" not in text
-    top_of_tmp = [p for p in Path(tempfile.gettempdir()).iterdir() if p.is_file() and p.stat().st_mtime >= started_at]
+    top_of_tmp = [
+        p for p in Path(tempfile.gettempdir()).iterdir() if p.is_file() and p.stat().st_mtime >= started_at
+    ]
     for path in _files_changed_since(workdir, started_at) + top_of_tmp:
         with path.open("rb") as handle:
             head = handle.read(3)
