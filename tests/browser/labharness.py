@@ -59,7 +59,10 @@ TRACK_SPY = """
 })();
 """
 
-LIVE_TRACKS = "() => (window.__emolabStreams || []).flatMap(s => s.getTracks()).filter(t => t.readyState === 'live').length"
+LIVE_TRACKS = (
+    "() => (window.__emolabStreams || []).flatMap(s => s.getTracks())"
+    ".filter(t => t.readyState === 'live').length"
+)
 OPENED_TRACKS = "() => (window.__emolabStreams || []).flatMap(s => s.getTracks()).length"
 
 
