@@ -14,6 +14,8 @@ module                 what it holds                                            
 ``core``               ``analyze`` (also spelled ``analyse``), ``analyze_frame``,  1, 2, 3
                        ``analyze_many``, ``model_info``, ``EMOTIONS``;
                        ``Analysis`` and ``Face``: DeepFace's pipeline step by step
+``analysis_cache``     results for course images, computed once and kept on disk  all
+                       (never a learner's photo or frame); ``clear_cache``
 ``images``             ``load_image``: any photo input to RGB, EXIF turned         all; 3 directly
 ``errors``             ``EmolabError`` and friends: a plain message and advice     all
 ``assets``             the course's licensed images, clips and model files         1, 2, 3
@@ -51,6 +53,7 @@ from . import setup as _setup
 
 _setup.configure_environment()
 
+from .analysis_cache import clear as clear_cache  # noqa: E402
 from .core import (  # noqa: E402  (the environment must be set before deepface loads)
     EMOTIONS,
     Analysis,
@@ -76,6 +79,7 @@ __all__ = [
     "analyze",
     "analyze_frame",
     "analyze_many",
+    "clear_cache",
     "load_image",
     "model_info",
 ]

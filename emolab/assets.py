@@ -227,8 +227,9 @@ _ANALYSES: dict[tuple[str, int | None], object] = {}
 def analyze_assets(items, *, progress: bool = True, max_detect_side: int | None = 640) -> list:
     """Analyse course assets with :func:`emolab.analyze_many`, remembering each result.
 
-    Running the same images again in this session (for example in a check) reuses the results
-    instead of recomputing them. Nothing is written to disk.
+    Running the same images again in this session (for example in a check) reuses the result
+    objects; across sessions, :mod:`emolab.analysis_cache` keeps their numbers on disk. The
+    images are shared among the cores as in ``analyze_many``.
     """
     from .core import analyze_many
 

@@ -48,6 +48,18 @@ def load_image(source, color: str | None = None) -> LoadedImage:
     return _check_size(_from_pil(_open(data, name), name))
 
 
+def load_bytes(data: bytes, name: str) -> LoadedImage:
+    """Decode an image file's bytes (already read) as :func:`load_image` does; ``name`` names it."""
+    if not data:
+        raise EmptyFileError(f"{name} is empty (0 bytes).")
+    return _check_size(_from_pil(_open(data, name), name))
+
+
+def read_path(source: str | Path) -> bytes:
+    """The bytes of an image file, with a plain message for web addresses, folders and typos."""
+    return _read_path(source)
+
+
 def _read_bytes(source) -> tuple[bytes, str]:
     if isinstance(source, (bytes, bytearray, memoryview)):
         data, name = bytes(source), "bytes"

@@ -175,18 +175,22 @@ def iter_frames(clip, step: int = 1):
 
 
 def analyze_clip(clip, *, step: int = 1, max_detect_side: int = 320, analyzer=None) -> Trace:
-    """Run the classifier on every ``step``-th frame of a clip (largest face per frame)."""
-    from . import analyze_frame, model_info
+    """Run the classifier on every ``step``-th frame of a clip (largest face per frame).
 
-    analyze_one = analyzer or analyze_frame
-    times, rows, labels, boxes = [], [], [], []
-    for frame in iter_frames(clip, step):
-        face = largest_face(analyze_one(frame.bgr, color="bgr", max_detect_side=max_detect_side).faces)
-        times.append(frame.time)
-        rows.append(face.scores if face else np.full(len(EMOTIONS), np.nan))
-        labels.append(face.top_label if face else "")
-        boxes.append(face.box if face else None)
-    _, asset = _clip_path(clip)
+    A course clip (its bytes match the manifest's sha256) run with the course's own classifier
+    is analysed once and its numbers kept on disk (:mod:`emolab.analysis_cache`); any other clip,
+    or one run with another ``analyzer``, is analysed in memory and never stored.
+    """
+    from . import analysis_cache, model_info
+
+    def compute():
+        return _frame_results(clip, step, max_detect_side, analyzer)
+
+    path, asset = _clip_path(clip)
+    if analyzer is None:
+        times, rows, labels, boxes = analysis_cache.clip_results(path, step, max_detect_side, compute)
+    else:
+        times, rows, labels, boxes = compute()
     return Trace(
         np.array(times, dtype=float),
         np.array(rows, dtype=float).reshape(-1, len(EMOTIONS)),
@@ -196,6 +200,21 @@ def analyze_clip(clip, *, step: int = 1, max_detect_side: int = 320, analyzer=No
         model_name=model_info().short_name,
         boxes=boxes,
     )
+
+
+def _frame_results(clip, step: int, max_detect_side: int, analyzer) -> tuple[list, list, list, list]:
+    """Per analysed frame: its time, the largest face's scores (NaN without a face), label, box."""
+    from . import analyze_frame
+
+    analyze_one = analyzer or analyze_frame
+    times, rows, labels, boxes = [], [], [], []
+    for frame in iter_frames(clip, step):
+        face = largest_face(analyze_one(frame.bgr, color="bgr", max_detect_side=max_detect_side).faces)
+        times.append(frame.time)
+        rows.append(face.scores if face else np.full(len(EMOTIONS), np.nan))
+        labels.append(face.top_label if face else "")
+        boxes.append(face.box if face else None)
+    return times, rows, labels, boxes
 
 
 def as_trace(data, *, fps: float = DEFAULT_FPS, source: str = "") -> Trace:

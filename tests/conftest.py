@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -18,6 +19,10 @@ import netguard  # noqa: E402
 if not os.environ.get("EMOLAB_OFFLINE_DIR") and (ROOT.parent / "shared").is_dir():
     os.environ["EMOLAB_OFFLINE_DIR"] = str(ROOT.parent / "shared")
 os.environ.setdefault("EMOLAB_CACHE_DIR", str(Path(tempfile.gettempdir()) / "emolab-test-cache"))
+# Each test session analyses the course images afresh (then reuses them within the session):
+# results cached by an earlier session, perhaps by older pipeline code, must not stand in for
+# the pipeline under test.
+shutil.rmtree(Path(os.environ["EMOLAB_CACHE_DIR"]) / "analyses", ignore_errors=True)
 os.environ.pop("DEEPFACE_HOME", None)  # let emolab place DeepFace's weights in the test cache
 NETGUARD_LOG = Path(tempfile.gettempdir()) / f"emolab-netguard-{os.getpid()}.log"
 os.environ["EMOLAB_NETGUARD_LOG"] = str(NETGUARD_LOG)

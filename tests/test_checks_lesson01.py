@@ -225,12 +225,12 @@ TOTAL = sum(FER2013_COUNTS.values())
 
 def test_q4_passes_the_share_and_its_rounding():
     for value in (FOUR / TOTAL, rounded(FOUR / TOTAL), rounded(FOUR / TOTAL, 3)):
-        checks.share_of_distress_labels({"share_four_labels": value})
+        checks.share_of_negative_labels({"share_four_labels": value})
 
 
 def test_q4_explains_common_mistakes():
     def message(value):
-        return not_yet(checks.share_of_distress_labels, {"share_four_labels": value})
+        return not_yet(checks.share_of_negative_labels, {"share_four_labels": value})
 
     assert "percentage" in message(100 * FOUR / TOTAL)
     assert "percentage" in message(rounded(100 * FOUR / TOTAL))
@@ -250,7 +250,7 @@ def test_q4_the_lessons_printed_numbers_do_not_pass():
         rounded(FER2013_COUNTS["angry"] / TOTAL, 3),
         rounded(FER2013_COUNTS["sad"] / TOTAL, 3),
     ):
-        not_yet(checks.share_of_distress_labels, {"share_four_labels": printed})
+        not_yet(checks.share_of_negative_labels, {"share_four_labels": printed})
 
 
 # --- q5: a course photo the detector misses, not one the lesson showed ------------------------------

@@ -40,7 +40,7 @@ LESSON_GALLERY = frozenset(
     }
 )
 LESSON_EXAMPLE = "london/smiling/001_08.jpg"  # the photo lesson 1 takes through the pipeline
-DISTRESS_LABELS = ("angry", "disgust", "fear", "sad")
+NEGATIVE_LABELS = ("angry", "disgust", "fear", "sad")
 
 
 def raise_known_mistake(got: float, expected: float, mistakes) -> None:
@@ -174,12 +174,12 @@ def what_a_label_records(ns: dict) -> None:
 
 
 @check("q4")
-def share_of_distress_labels(ns: dict) -> None:
+def share_of_negative_labels(ns: dict) -> None:
     from emolab.facts import FER2013_COUNTS
 
     got = require_number(ns, "share_four_labels")
     total = sum(FER2013_COUNTS.values())
-    four = sum(FER2013_COUNTS[label] for label in DISTRESS_LABELS)
+    four = sum(FER2013_COUNTS[label] for label in NEGATIVE_LABELS)
     expected = four / total
     if got == four:
         raise NotYet(
