@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
@@ -18,11 +19,13 @@ import netguard  # noqa: E402
 # Tests run against the offline mirror (CI: ../shared) through the real loading code.
 if not os.environ.get("EMOLAB_OFFLINE_DIR") and (ROOT.parent / "shared").is_dir():
     os.environ["EMOLAB_OFFLINE_DIR"] = str(ROOT.parent / "shared")
-os.environ.setdefault("EMOLAB_CACHE_DIR", str(Path(tempfile.gettempdir()) / "emolab-test-cache"))
-# Each test session analyses the course images afresh (then reuses them within the session):
-# results cached by an earlier session, perhaps by older pipeline code, must not stand in for
-# the pipeline under test.
-shutil.rmtree(Path(os.environ["EMOLAB_CACHE_DIR"]) / "analyses", ignore_errors=True)
+# Each test session gets a cache of its own, removed at the end: it analyses the course images
+# afresh (then reuses them within the session), so results cached earlier, perhaps by older
+# pipeline code, never stand in for the pipeline under test; two sessions never share one; and a
+# learner's own cache is never touched by the tests.
+TEST_CACHE = tempfile.mkdtemp(prefix="emolab-test-cache-")
+os.environ["EMOLAB_CACHE_DIR"] = TEST_CACHE
+atexit.register(shutil.rmtree, TEST_CACHE, ignore_errors=True)
 os.environ.pop("DEEPFACE_HOME", None)  # let emolab place DeepFace's weights in the test cache
 NETGUARD_LOG = Path(tempfile.gettempdir()) / f"emolab-netguard-{os.getpid()}.log"
 os.environ["EMOLAB_NETGUARD_LOG"] = str(NETGUARD_LOG)
