@@ -33,7 +33,7 @@ EYE_MIN_FRACTION = 8  # eye windows smaller than 1/8 of the face are skipped (se
 DETECTOR_NAME = "OpenCV Haar cascade (DeepFace 'opencv' detector)"
 # Part of every cached result's key (emolab.analysis_cache): bump it whenever a change to this
 # module's pipeline code could change a box, a score, a crop or a note.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2  # 2: ties among Haar detections broken by position (see _find_eyes)
 WORKERS_ENV = "EMOLAB_WORKERS"
 
 
@@ -148,11 +148,6 @@ class _Pipeline:
     """DeepFace's detector and emotion model, loaded once per process."""
 
     def __init__(self) -> None:
-        # OpenCV's threads return the Haar cascades' detections in a varying order, and DeepFace
-        # picks the two largest "eyes" by area alone, so equal areas were picked by chance: the
-        # same frame got different crops and labels from run to run. One thread gives DeepFace's
-        # own single-threaded result every time; batches use the cores instead (analyze_many).
-        cv2.setNumThreads(1)
         weights = setup.prepare()
         from deepface.modules import modeling
 
@@ -256,6 +251,9 @@ class _Pipeline:
                 outputRejectLevels=True,
                 minSize=(min_face, min_face),
             )
+            # in a fixed order (left to right), not the order OpenCV's threads happened to finish
+            order = sorted(range(len(faces)), key=lambda i: (int(faces[i][0]), int(faces[i][1])))
+            faces, scores = [faces[i] for i in order], [scores[i] for i in order]
             eyes = [
                 _find_eyes(eye_cascade, grey[int(y) : int(y + h), int(x) : int(x + w)], w)
                 for x, y, w, h in faces
@@ -276,6 +274,18 @@ class _Pipeline:
         return regions
 
 
+def by_area_then_position(box) -> tuple:
+    """Largest first, as DeepFace sorts; ties broken by position (left, then top).
+
+    OpenCV's threads return a cascade's detections in a varying order. DeepFace sorts by area
+    alone, so between two detections of equal area it took whichever came first: the same frame
+    could get a different pair of "eyes", crop and label from run to run (8 of 200 runs of one
+    GRID frame). With the tie broken by position the result no longer depends on thread timing.
+    """
+    x, y, w, h = (int(v) for v in box)
+    return (-abs(w * h), x, y)
+
+
 def _find_eyes(eye_cascade, face_grey: np.ndarray, face_width: int):
     """deepface's OpenCvClient.find_eyes: the two largest eye detections, as (left, right) centres.
 
@@ -289,7 +299,7 @@ def _find_eyes(eye_cascade, face_grey: np.ndarray, face_width: int):
     eyes = eye_cascade.detectMultiScale(
         face_grey, HAAR_SCALE_STEP, HAAR_MIN_NEIGHBOURS, minSize=(min_eye, min_eye)
     )
-    eyes = sorted(eyes, key=lambda v: abs(v[2] * v[3]), reverse=True)
+    eyes = sorted(eyes, key=by_area_then_position)
     if len(eyes) < 2:
         return None, None
     right, left = sorted(eyes[:2], key=lambda e: e[0])  # the person's right eye is on our left
