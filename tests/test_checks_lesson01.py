@@ -10,12 +10,13 @@ import ast
 
 import nbformat
 import pytest
+from checking import not_yet
 from notebooks import ROOT
 
 import emolab
 from emolab import assets
 from emolab.assets import analyze_assets, find_asset
-from emolab.checks import Grader, NotYet
+from emolab.checks import Grader
 from emolab.checks import lesson01 as checks
 from emolab.facts import FER2013_COUNTS
 
@@ -33,14 +34,6 @@ ANSWERS = {
 @pytest.fixture(scope="module")
 def grader():
     return Grader("01")
-
-
-def not_yet(function, namespace) -> str:
-    with pytest.raises(NotYet) as raised:
-        function(namespace)
-    message = str(raised.value)
-    assert len(message) > 30, "a check's message should say what is wrong and what to try"
-    return message
 
 
 def rounded(value: float, decimals: int = 2) -> float:

@@ -12,9 +12,10 @@ from itertools import groupby
 
 import numpy as np
 import pytest
+from checking import not_yet
 
 from emolab import EMOTIONS
-from emolab.checks import Grader, NotYet
+from emolab.checks import Grader
 from emolab.checks import lesson02 as checks
 from emolab.video import as_trace
 
@@ -76,14 +77,6 @@ def worked_answers(trace) -> dict:
 
 def namespace(trace, **answers) -> dict:
     return {"trace": trace, **answers}
-
-
-def not_yet(function, ns) -> str:
-    with pytest.raises(NotYet) as raised:
-        function(ns)
-    message = str(raised.value)
-    assert len(message) > 30, "a check's message should say what is wrong and what to try"
-    return message
 
 
 # --- every question ---------------------------------------------------------------------------

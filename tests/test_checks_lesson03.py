@@ -13,10 +13,11 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from checking import not_yet
 
 from emolab import EMOTIONS, analyze, assets, composite, video
 from emolab.alerts import AlertRule, people_flagged
-from emolab.checks import Grader, NotYet
+from emolab.checks import Grader
 from emolab.checks import lesson03 as checks
 from emolab.context import pixel_share
 from emolab.poll import OTHER_CHOICES
@@ -28,14 +29,6 @@ LESSON_FACE = "london/smiling/001_08.jpg"
 @pytest.fixture(scope="module")
 def grader():
     return Grader("03")
-
-
-def not_yet(function, namespace) -> str:
-    with pytest.raises(NotYet) as raised:
-        function(namespace)
-    message = str(raised.value)
-    assert len(message) > 30, "a check's message should say what is wrong and what to try"
-    return message
 
 
 def table_for(face):
