@@ -123,7 +123,7 @@ def sentences(*parts: str | None) -> str:
 
 
 def caption_lead(title: str | None, what: str) -> str:
-    """A caption's first sentence: 'Calm: the 7 scores over time.', or 'The 7 scores over time.'"""
+    """A caption's first sentence: 'Sitting still: the 7 scores over time.', or 'The 7 scores over time.'"""
     return f"{title}: {what}." if title else f"{what[:1].upper()}{what[1:]}."
 
 

@@ -340,7 +340,7 @@ LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (
 def trace_plot(trace, title: str | None = None) -> Figure:
     """The 7 scores and the top label over time, with alt text and a caption naming the model and
     crediting the person shown. ``trace``: a Trace or anything :func:`as_trace` accepts (such as
-    ``cam.recorder``); ``title``: a few words that start the caption, such as "Calm"."""
+    ``cam.recorder``); ``title``: a few words that start the caption, such as "Sitting still"."""
     trace = as_trace(trace)
     what = f"the 7 scores{_given_by(trace)} over time for {trace.source or 'these scores'}"
     return Figure(trace_figure(trace), trace_alt(trace), sentences(caption_lead(title, what), trace.credit))

@@ -64,6 +64,6 @@ def test_show_figure_displays_a_figure(monkeypatch):
 
 
 def test_captions_are_built_from_sentences():
-    assert caption_lead("Calm", "the 7 scores") == "Calm: the 7 scores."
+    assert caption_lead("Sitting still", "the 7 scores") == "Sitting still: the 7 scores."
     assert caption_lead(None, "the 7 scores") == "The 7 scores."
     assert sentences("One.", None, "", "  Two. ") == "One. Two."

@@ -161,11 +161,11 @@ def test_a_trace_counts_its_labels_and_changes_and_says_what_it_is():
 
 def test_trace_plot_names_the_traces_model_and_credits_its_person():
     trace = hand_made(["happy", "sad", "sad"], credit="Clip: A. Person. Licence: CC BY 4.0.")
-    figure = trace_plot(trace, title="Calm")
+    figure = trace_plot(trace, title="Sitting still")
     assert isinstance(figure, Figure) and figure.png.startswith(b"\x89PNG")
     assert figure.alt == video.trace_alt(trace) and "3 analysed frames" in figure.alt
     assert figure.caption == (
-        "Calm: the 7 scores given by model M over time for hand-made. Clip: A. Person. Licence: CC BY 4.0."
+        "Sitting still: the 7 scores given by model M over time for hand-made. Clip: A. Person. Licence: CC BY 4.0."
     )
     assert trace_plot(trace).caption.startswith("The 7 scores given by model M over time for hand-made.")
 
