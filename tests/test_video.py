@@ -165,7 +165,8 @@ def test_trace_plot_names_the_traces_model_and_credits_its_person():
     assert isinstance(figure, Figure) and figure.png.startswith(b"\x89PNG")
     assert figure.alt == video.trace_alt(trace) and "3 analysed frames" in figure.alt
     assert figure.caption == (
-        "Sitting still: the 7 scores given by model M over time for hand-made. Clip: A. Person. Licence: CC BY 4.0."
+        "Sitting still: the 7 scores given by model M over time for hand-made. "
+        "Clip: A. Person. Licence: CC BY 4.0."
     )
     assert trace_plot(trace).caption.startswith("The 7 scores given by model M over time for hand-made.")
 
