@@ -433,10 +433,10 @@ def analyze_many(
     The images are shared among ``workers`` threads (default: one per core; ``workers=1``, or the
     environment variable ``EMOLAB_WORKERS=1``, analyses them one at a time). Threads, not
     processes: OpenCV's Haar cascades and onnxruntime release the GIL, so threads use every core
-    without starting a process and loading the models per worker (2 idle cores, 40 London Set
-    photos: 2 threads 8.4 to 8.6 images/s, a 2-process pool 5.7 to 6.6, one at a time 4.4 to
-    4.6), and a learner's images never leave this process. Each thread borrows its own Haar
-    cascades; see ``_Pipeline``.
+    without starting a process and loading the models per worker (measured on 2 cores, with
+    OpenCV limited to one thread: 2 threads 8.4 to 8.6 images/s, a 2-process pool 5.7 to 6.6), and
+    a learner's images never leave this process. Each thread borrows its own Haar cascades; see
+    ``_Pipeline``. ``benchmarks/analysis_bench.py`` measures the batch against a plain loop.
     """
     from tqdm.auto import tqdm
 
