@@ -16,29 +16,18 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-
 ROOT = Path(__file__).resolve().parents[1]
-TESTS = ROOT / "tests"
+sys.path.insert(0, str(ROOT / "tests"))
+
+from notebooks import run_guarded  # noqa: E402  (the tests' own runner, network guard included)
 
 
 def run_notebook(path: Path) -> dict:
     """Seconds for the whole notebook, and its slowest cell (number among code cells, seconds)."""
-    notebook = nbformat.read(path, as_version=4)
-    guard = nbformat.v4.new_code_cell(
-        f"import sys; sys.path.insert(0, {str(TESTS)!r}); import netguard; "
-        "netguard.install(); sys.path.pop(0)"
-    )
-    notebook.cells.insert(0, guard)
-    client = NotebookClient(
-        notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
     start = time.perf_counter()
-    client.execute()
+    notebook = run_guarded(path)
     total = time.perf_counter() - start
-    code_cells = [c for c in notebook.cells[1:] if c.cell_type == "code"]
-    seconds = [cell_seconds(c) for c in code_cells]
+    seconds = [cell_seconds(c) for c in notebook.cells if c.cell_type == "code"]
     slowest = max(range(len(seconds)), key=seconds.__getitem__)
     return {"total": total, "slowest_cell": slowest + 1, "slowest_s": seconds[slowest]}
 

@@ -127,8 +127,3 @@ def _scene_caption(analysis, asset, face_index: int) -> str:
         f"Model: {analysis.model.short_name}; detector: {analysis.detector}.",
         credit_line(asset) if asset is not None else None,
     )
-
-
-def show_scene_and_crop(analysis, asset=None, *, face_index: int = 0, description: str | None = None) -> None:
-    """Display :func:`scene_and_crop` now."""
-    scene_and_crop(analysis, asset, face_index=face_index, description=description).show()

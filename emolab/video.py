@@ -98,11 +98,6 @@ class Trace:
         table["top_label"] = self.labels
         return table
 
-    def plot(self, caption: str | None = None) -> None:
-        """Show :func:`trace_plot` now; ``caption`` replaces the one it writes."""
-        figure = trace_plot(self)
-        (figure.with_caption(caption) if caption else figure).show()
-
 
 def _clip_path(clip) -> tuple[Path, assets.Asset | None]:
     if isinstance(clip, (str, assets.Asset)) and not Path(str(clip)).is_file():

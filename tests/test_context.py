@@ -12,10 +12,8 @@ from emolab.context import (
     scene_and_crop,
     scene_crop_alt,
     scene_crop_figure,
-    show_scene_and_crop,
     used_share,
 )
-from emolab.display import Figure
 
 
 def fake_analysis(shape, boxes):
@@ -69,7 +67,7 @@ def test_the_figure_has_scene_crop_and_input_panels():
     plt.close(fig)
 
 
-def test_scene_and_crop_is_a_figure_with_share_model_and_credit(monkeypatch):
+def test_scene_and_crop_is_a_figure_with_share_model_and_credit():
     photo = assets.get("zoom/60cm.jpg")
     analysis = emolab.analyze(assets.fetch(photo))
     figure = scene_and_crop(analysis, photo)
@@ -79,7 +77,3 @@ def test_scene_and_crop_is_a_figure_with_share_model_and_credit(monkeypatch):
     assert "Licence:" in figure.caption
     described = scene_and_crop(analysis, description="Your photo.")
     assert "Your photo" in described.alt and "Licence:" not in described.caption
-    shown = []
-    monkeypatch.setattr(Figure, "show", lambda f: shown.append(f))
-    show_scene_and_crop(analysis, photo)
-    assert shown[0].alt == figure.alt and shown[0].caption == figure.caption

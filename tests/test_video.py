@@ -56,12 +56,6 @@ def hand_made(labels, model_name="model M", credit=""):
     return trace
 
 
-def shown_figures(monkeypatch) -> list[Figure]:
-    shown = []
-    monkeypatch.setattr(Figure, "show", lambda figure: shown.append(figure))
-    return shown
-
-
 @pytest.mark.parametrize("clip", CLIPS)
 def test_every_frame_of_each_clip_in_order_with_times(clip):
     frames = list(iter_frames(clip))
@@ -174,15 +168,6 @@ def test_trace_plot_names_the_traces_model_and_credits_its_person():
 def test_trace_plot_of_nothing_says_so():
     figure = trace_plot(Recorder(model_name="model M"))
     assert figure.alt.startswith("Empty trace plot") and "model M" in figure.caption
-
-
-def test_trace_dot_plot_shows_the_trace_plot_with_an_optional_caption(monkeypatch):
-    shown = shown_figures(monkeypatch)
-    trace = hand_made(["happy", "sad"])
-    trace.plot()
-    trace.plot(caption="Mine.")
-    assert [f.caption for f in shown] == [trace_plot(trace).caption, "Mine."]
-    assert shown[0].alt == shown[1].alt == video.trace_alt(trace)
 
 
 def test_strip_plot_shows_frames_with_the_labels_of_the_same_frames():
