@@ -32,7 +32,16 @@ module                 what it holds                                            
                        ``scene_and_crop``
 ``alerts``             the CCTV alert rule (``AlertRule``), flag tables,          3
                        the threshold explorer
-``poll``               a drop-down poll for learners' own guesses                 3
+``poll``               a drop-down poll for learners' own guesses (keyboard-safe   3
+                       widget; answers in memory only)
+``explorer``           ``ThresholdExplorer``: the threshold explorer's labelled   3
+                       sliders (used by ``alerts.threshold_explorer``)
+``static``             the poll's and the explorer's JavaScript and CSS           3
+``private``            ``show``, ``PrivateText``, ``PrivateFigure``: results      2, 3
+                       computed from the camera or a learner's own photo, shown
+                       live and never saved in the notebook file
+``server_hooks``       the save hook ``course.py start`` installs: no widget      (server)
+                       state in saved notebooks
 ``webcam.widget``      ``camera()``: the live camera (or sample clip) widget      2, 3
 ``webcam.recorder``    ``Recorder``: bounded in-memory recording; ``.trace()``     2, 3
 ``webcam.clips``       ``record_clip``: a sample clip's Trace, without a browser  2
@@ -65,7 +74,7 @@ from .core import (  # noqa: E402  (the environment must be set before deepface 
     analyze_many,
     model_info,
 )
-from .errors import EmolabError  # noqa: E402
+from .errors import EmolabError, install_name_hints  # noqa: E402
 from .images import LoadedImage, load_image  # noqa: E402
 
 __all__ = [
@@ -83,3 +92,5 @@ __all__ = [
     "load_image",
     "model_info",
 ]
+
+install_name_hints()

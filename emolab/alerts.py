@@ -177,39 +177,31 @@ def threshold_explorer(
     """Sliders for the threshold and the run length; the flag counts update as they move.
 
     ``seconds_on_camera`` (seconds each passenger's face is in view) scales the flags to a
-    station's day. Keyboard: Tab to a slider, then the arrow keys. Returns the widget to display.
+    station's day. Keyboard: Tab to a slider, then the arrow keys. First shows a fixed table of
+    flag counts at a few thresholds (it stays readable in a saved notebook, where sliders do not
+    work), then returns the widget to display.
     """
-    import ipywidgets as widgets
     from IPython.display import display
 
-    threshold = widgets.FloatSlider(
-        value=rule.threshold,
-        min=0.05,
-        max=1.0,
-        step=0.05,
-        description="threshold",
-        continuous_update=False,
-        readout_format=".2f",
-    )
-    frames = widgets.IntSlider(
-        value=rule.frames, min=1, max=25, step=1, description="frames in a row", continuous_update=False
-    )
-    style = {"description_width": "initial"}
-    threshold.style, frames.style = style, style
+    from .explorer import ThresholdExplorer
 
-    def update(threshold, frames):
+    print(f"Flag counts at a few thresholds, {rule.frames} frames in a row (a fixed table):")
+    display(flag_table(traces, _overview_thresholds(rule), rule.frames, rule.labels))
+
+    def results(threshold: float, frames: int) -> dict:
         current = AlertRule(rule.labels, threshold, frames)
-        table = flag_table(traces, [threshold], frames, rule.labels)
-        table.columns = ["flags"]
-        print(current.describe())
-        display(table)
         estimate = scale_to_station(
             current, traces, seconds_on_camera=seconds_on_camera, passengers=passengers
         )
-        print(estimate.explain())
+        rows = [[str(name), current.count(trace)] for name, trace in traces.items()]
+        return {"rule": current.describe(), "rows": rows, "estimate": estimate.explain()}
 
-    output = widgets.interactive_output(update, {"threshold": threshold, "frames": frames})
-    return widgets.VBox([widgets.HBox([threshold, frames]), output])
+    return ThresholdExplorer(results, threshold=rule.threshold, frames=rule.frames)
+
+
+def _overview_thresholds(rule: AlertRule) -> list[float]:
+    """The thresholds of the explorer's fixed table: a spread, and the rule's own."""
+    return sorted({0.3, 0.5, 0.7, 0.9, round(rule.threshold, 2)})
 
 
 __all__ = [

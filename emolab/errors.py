@@ -74,3 +74,44 @@ class OfflineError(AssetError):
         "This machine cannot reach the internet. Ask your instructor for the course's asset folder "
         "and set EMOLAB_OFFLINE_DIR to it, or run the set-up once while online."
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# A NameError for one of the course's own names says which import brings it in.
+
+OTHER_SPELLING = {"analyse": "analyze", "analyze": "analyse"}
+
+
+def missing_name_hint(name: str | None) -> str | None:
+    """'from emolab import analyse (also spelled analyze)' when ``name`` is in the course package."""
+    import importlib.util
+
+    import emolab
+
+    if not name or name.startswith("_"):
+        return None
+    if name not in emolab.__all__ and importlib.util.find_spec(f"emolab.{name}") is None:
+        return None
+    other = OTHER_SPELLING.get(name)
+    also = f" (the same function is also spelled {other})" if other else ""
+    return f"What to do: '{name}' comes from the course package. Run  from emolab import {name}{also}"
+
+
+def _name_error_with_hint(shell, etype, value, tb, tb_offset=None):
+    stb = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+    hint = missing_name_hint(getattr(value, "name", None))
+    if hint:
+        stb = [*stb, hint]
+    shell._showtraceback(etype, value, stb)
+    return stb
+
+
+def install_name_hints() -> None:
+    """In IPython or Jupyter, add the import to use under a NameError for a course name."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and not shell.custom_exceptions:  # never replace someone else's handler
+        shell.set_custom_exc((NameError,), _name_error_with_hint)

@@ -88,10 +88,20 @@ def _read_path(source: str | Path) -> bytes:
     if path.is_dir():
         raise ImageLoadError(f"{path} is a folder.", "Pass one image file, or use analyze_many().")
     if not path.is_file():
-        raise ImageLoadError(
-            f"No file at {path}.", "Check the spelling and the folder (try Path.cwd() to see where you are)."
-        )
+        raise ImageLoadError(f"No file at {path}.", _missing_file_advice(text))
     return path.read_bytes()
+
+
+def _missing_file_advice(text: str) -> str:
+    from .assets import find_asset  # imported here: only this error path needs the catalogue
+
+    asset = find_asset(text)
+    if asset is not None:
+        return (
+            f"'{asset.file}' is the name of a course image, not a file on this computer. "
+            f'Fetch it first: analyze(assets.fetch("{asset.file}")) (after from emolab import assets).'
+        )
+    return "Check the spelling and the folder (try Path.cwd() to see where you are)."
 
 
 def _open(data: bytes, name: str) -> Image.Image:

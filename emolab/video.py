@@ -17,13 +17,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import assets
+from . import assets, private
 from .core import EMOTIONS, largest_face
 from .display import PALETTE, Figure, caption_lead, credit_line, sentences, subplots
 from .errors import EmolabError
 
 FIRING_LABELS = ("fear", "surprise", "angry")
 DEFAULT_FPS = 25.0
+PAUSE_SECONDS = 1.0  # a longer step between analysed frames is drawn as a break in the lines
 DEFAULT_CLIP = "video/grid_bbaf2n.mpg"  # the sample clip of the camera widget and of lesson 2
 
 
@@ -52,6 +53,7 @@ class Trace:
     credit: str = ""  # credit line for the person shown, if any
     model_name: str = ""  # the emotion model that gave the scores
     boxes: list = field(default_factory=list)  # face box per frame (None where no face)
+    from_camera: bool = False  # from the camera widget: shown live, never saved (emolab.private)
 
     def __len__(self) -> int:
         return len(self.times)
@@ -263,7 +265,7 @@ def recording_or_clip(
     has_data = recording is not None and len(recording) > 0
     trace = as_trace(recording, source="the camera widget's recording") if has_data else None
     if trace is not None and trace.duration >= min_seconds:
-        print(f"Using the camera widget's recording: {len(trace)} frames over {trace.duration:.1f} s.")
+        private.show(f"Using the camera widget's recording: {len(trace)} frames over {trace.duration:.1f} s.")
         return trace
     print(
         f"No webcam recording of at least {min_seconds:g} s was found, so this uses the clip "
@@ -312,16 +314,26 @@ def firing_frames(trace, labels=FIRING_LABELS) -> list[Firing]:
 
 
 def summary(trace) -> str:
-    """One line of measured facts about a trace (nothing hand-written)."""
+    """One line of measured facts about a trace (nothing hand-written); for a camera recording,
+    text that is shown but never saved in the notebook (see ``emolab.private``)."""
     trace = as_trace(trace)
     fired = firing_frames(trace)
     counts = {label: sum(1 for f in fired if f.label == label) for label in FIRING_LABELS}
-    return (
+    return _private_if_camera(
+        trace,
         f"{trace.source}: {len(trace)} frames over {trace.duration:.1f} s, a face in {trace.faces_found}; "
         f"top label flipped {label_flips(trace)} times ({flip_rate(trace):.1f} per second); "
         + ", ".join(f"'{label}' top in {n}" for label, n in counts.items())
-        + " frames."
+        + " frames.",
     )
+
+
+def _private_if_camera(trace: Trace, result):
+    """Wrap what was computed from a camera recording so it is shown but never saved (an empty
+    recording says nothing about anyone: its "nothing recorded yet" stays an ordinary output)."""
+    if not trace.from_camera or len(trace) == 0:
+        return result
+    return private.PrivateFigure(result) if isinstance(result, Figure) else private.PrivateText(result)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,10 +347,27 @@ LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (
 def trace_plot(trace, title: str | None = None) -> Figure:
     """The 7 scores and the top label over time, with alt text and a caption naming the model and
     crediting the person shown. ``trace``: a Trace or anything :func:`as_trace` accepts (such as
-    ``cam.recorder``); ``title``: a few words that start the caption, such as "Sitting still"."""
+    ``cam.recorder``); ``title``: a few words that start the caption, such as "Sitting still".
+    For a camera recording the figure is shown but never saved in the notebook."""
     trace = as_trace(trace)
     what = f"the 7 scores{_given_by(trace)} over time for {trace.source or 'these scores'}"
-    return Figure(trace_figure(trace), trace_alt(trace), sentences(caption_lead(title, what), trace.credit))
+    caption = sentences(caption_lead(title, what), gap_note(trace), trace.credit)
+    return _private_if_camera(trace, Figure(trace_figure(trace), trace_alt(trace), caption))
+
+
+def gap_note(trace: Trace) -> str:
+    """Why the lines have gaps: frames without a face, and pauses between analysed frames."""
+    missing = len(trace) - trace.faces_found
+    notes = []
+    if missing:
+        notes.append(f"{missing} of {len(trace)} frames had no face the detector could find")
+    pauses = int(np.sum(np.diff(trace.times) > PAUSE_SECONDS)) if len(trace) > 1 else 0
+    if pauses:
+        notes.append(
+            f"{pauses} pause(s) of more than {PAUSE_SECONDS:g} s between analysed frames (camera stopped, "
+            "kernel busy with another cell, or the browser tab in the background)"
+        )
+    return f"Gaps in the lines: {'; '.join(notes)}." if notes else ""
 
 
 def strip_plot(trace, count: int = 8, title: str | None = None) -> Figure:
@@ -429,7 +458,20 @@ def _draw_empty(top, bottom) -> None:
         axis.set_yticks([])
 
 
+def _with_breaks_at_pauses(times, scores):
+    """A NaN row after each pause, so matplotlib breaks the lines there instead of bridging them."""
+    pauses = np.flatnonzero(np.diff(times) > PAUSE_SECONDS)
+    if not len(pauses):
+        return times, scores
+    gap_times = times[pauses] + PAUSE_SECONDS / 2
+    return (
+        np.insert(times, pauses + 1, gap_times),
+        np.insert(scores, pauses + 1, np.full(len(EMOTIONS), np.nan), axis=0),
+    )
+
+
 def _draw_scores(axis, times, scores) -> None:
+    times, scores = _with_breaks_at_pauses(times, scores)
     for index, label in enumerate(EMOTIONS):
         axis.plot(
             times,

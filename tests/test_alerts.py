@@ -121,6 +121,23 @@ def test_scale_to_station_with_no_flags_and_with_no_face_time():
         scale_to_station(RULE, [sequence([0.1] * 10)])  # the time on camera must be stated
 
 
-def test_threshold_explorer_builds_without_a_browser():
-    box = threshold_explorer({"low": sequence([0.1] * 10)}, RULE, seconds_on_camera=10)
-    assert len(box.children) == 2
+def test_threshold_explorer_builds_without_a_browser(capsys):
+    traces = {"low": sequence([0.1] * 10), "high": sequence([0.9] * 10)}
+    explorer = threshold_explorer(traces, RULE, seconds_on_camera=10)
+    shown = capsys.readouterr().out
+    assert "a fixed table" in shown and "threshold 0.90" in shown  # what a saved notebook keeps
+    assert explorer.threshold == 0.5 and explorer.frames == 3
+    assert explorer.rows == [["low", 0], ["high", 1]]
+    assert explorer.rule == RULE.describe()
+    assert "1 flag(s)" in explorer.estimate
+
+
+def test_threshold_explorer_recomputes_when_a_slider_moves():
+    traces = {"low": sequence([0.1] * 10), "mid": sequence([0.6] * 10)}
+    explorer = threshold_explorer(traces, RULE, seconds_on_camera=10)
+    assert explorer.rows == [["low", 0], ["mid", 1]]
+    explorer.threshold = 0.65  # what the browser sends when the slider moves
+    assert explorer.rows == [["low", 0], ["mid", 0]] and "0.65" in explorer.rule
+    explorer.frames = 11  # longer than the traces: nothing can flag
+    assert "11 consecutive frames" in explorer.rule
+    assert "low: 0 flag(s)" in repr(explorer)  # the plain-text form a headless run keeps

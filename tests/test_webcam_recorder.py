@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from emolab import EMOTIONS, video
+from emolab import EMOTIONS, private, video
 from emolab.display import Figure
 from emolab.video import Trace
 from emolab.webcam import Recorder
@@ -100,6 +100,8 @@ def test_clear_forgets_everything():
 def shown_figures(monkeypatch) -> list[Figure]:
     shown = []
     monkeypatch.setattr(Figure, "show", lambda figure: shown.append(figure))
+    # A recording from the camera is shown through emolab.private (never saved in the notebook).
+    monkeypatch.setattr(private, "show", lambda *parts: shown.extend(parts))
     return shown
 
 

@@ -17,7 +17,7 @@ from emolab import EMOTIONS, assets
 from emolab.video import ClipReader
 from emolab.webcam import CameraWidget
 from emolab.webcam.frames import decode_jpeg, encode_jpeg
-from emolab.webcam.widget import HEADLESS_TEXT
+from emolab.webcam.widget import NOT_SEEN_TEXT
 
 CLIP = "video/grid_bbaf2n.mpg"
 
@@ -221,7 +221,7 @@ def test_clip_credit_is_shown_with_the_clip(make_widget):
 
 def test_hello_and_state_messages_feed_the_report(make_widget):
     widget = make_widget()
-    assert widget.report() == HEADLESS_TEXT
+    assert widget.report() == NOT_SEEN_TEXT
     browser_says(widget, {"type": "hello", "secure": False})
     browser_says(
         widget, {"type": "state", "state": "error", "error": "NotAllowedError", "message": "Allow it"}
@@ -234,6 +234,24 @@ def test_stop_from_python_sends_a_stop_message_and_returns_at_once(make_widget, 
     widget = make_widget()
     widget.stop()
     assert sent[0][0]["type"] == "stop"
+
+
+def test_stop_says_whether_anything_was_playing(make_widget, sent):
+    widget = make_widget()
+    widget.stop()  # as "Run all" does, before anyone pressed a button
+    assert "while nothing was playing" in sent[-1][0]["text"]
+    browser_says(widget, {"type": "hello", "secure": True})
+    browser_says(widget, {"type": "state", "state": "camera_on"})
+    widget.stop()
+    assert sent[-1][0]["text"].startswith("Stopped from Python")
+
+
+def test_report_of_a_seen_widget_is_shown_but_not_saved(make_widget):
+    from emolab.private import PrivateText
+
+    widget = make_widget()
+    browser_says(widget, {"type": "hello", "secure": True})
+    assert isinstance(widget.report(), PrivateText)
 
 
 def test_plain_text_form_says_no_browser_showed_it(make_widget):

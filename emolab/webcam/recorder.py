@@ -21,6 +21,7 @@ import numpy as np
 
 from ..core import EMOTIONS
 from ..display import sentences
+from ..private import PrivateText
 from ..video import Trace, trace_plot
 
 NO_FACE = tuple([float("nan")] * len(EMOTIONS))
@@ -45,6 +46,7 @@ class Recorder:
         clock=time.monotonic,
         model_name: str = "",
         source: str = RECORDING,
+        from_camera: bool = True,
     ):
         if seconds <= 0 or max_samples <= 0:
             raise ValueError("seconds and max_samples must be positive")
@@ -52,6 +54,7 @@ class Recorder:
         self.max_samples = int(max_samples)
         self.model_name = model_name
         self.source = source
+        self.from_camera = from_camera  # what it records is shown live, never saved (emolab.private)
         self._clock = clock
         self._samples: deque[Sample] = deque(maxlen=self.max_samples)
         self._lock = threading.Lock()
@@ -108,11 +111,27 @@ class Recorder:
             [s.top_label for s in samples],
             source=self.source,
             model_name=self.model_name,
+            from_camera=self.from_camera,
         )
 
     def last(self, seconds: float) -> Trace:
         """The last ``seconds`` of the recording, as a Trace."""
         return self.trace(seconds)
+
+    def summarise(self, seconds: float = 20) -> str:
+        """Top labels and label changes in the last ``seconds``: shown, never saved in the notebook."""
+        recent = self.last(seconds)
+        counts = recent.label_counts()
+        if not counts:  # says nothing about anyone: an ordinary output
+            return f"Nothing recorded in the last {seconds:g} s: start the camera (or the sample clip) first."
+        frames = sum(counts.values())
+        shares = ", ".join(f"{label} {count / frames:.0%}" for label, count in counts.most_common())
+        model = f" ({self.model_name})" if self.model_name else ""
+        text = (
+            f"{frames} frames with a face over {recent.duration:.1f} s{model}.\n"
+            f"Top labels: {shares}. The top label changed {recent.label_changes()} times."
+        )
+        return PrivateText(text) if self.from_camera else text
 
     def plot(self, seconds: float | None = None, caption: str | None = None) -> None:
         """Show the trace plot of the recording (or of its last ``seconds``) now.

@@ -23,6 +23,7 @@ import traitlets
 from .. import assets
 from ..core import largest_face
 from ..errors import EmolabError
+from ..private import PrivateText
 from ..video import DEFAULT_CLIP, ClipReader
 from .frames import decode_jpeg, encode_jpeg, faces_payload, rgba_to_rgb, shrink
 from .recorder import Recorder
@@ -34,16 +35,24 @@ log = logging.getLogger(__name__)
 NOTICE = (
     'What happens when you press "Start camera": your browser sends small copies of the camera '
     "picture to this notebook's own Python kernel, which looks for faces and gives each face 7 "
-    "emotion-label scores. Frames are kept in memory only while they are analysed, then dropped; "
-    "no frame is written to disk or sent anywhere else. Only the scores over time are kept (in "
-    "memory) until the kernel stops. Printed results and figures of cells you run become part of "
-    'the notebook file when it is saved. "Stop" turns the camera off.'
+    "emotion-label scores. Each frame is dropped once analysed: no frame is written to disk or sent "
+    "anywhere else. Kept, in memory only, until the kernel stops: the scores of the last 2 minutes, "
+    'and a snapshot if you press "Snapshot". The course\'s summaries, plots and snapshot scores are '
+    "shown while the notebook is open and left out of the notebook file when it is saved (what you "
+    'print() yourself is saved like any output). "Stop" turns the camera off.'
 )
 
 HEADLESS_TEXT = (
     "emolab camera widget: no browser has shown this widget, so no camera was started. "
     "Open the notebook in JupyterLab or Jupyter Notebook to use it; the rest of the notebook "
     "works without it."
+)
+
+
+NOT_SEEN_TEXT = (
+    "No browser has reported on this widget yet. If you ran all cells at once, the widget was "
+    "probably still loading when this cell ran: run this cell again now. Without a browser (a "
+    "script or a test run) the camera never starts; the rest of the notebook works without it."
 )
 
 
@@ -255,7 +264,11 @@ class CameraWidget(anywidget.AnyWidget):
 
     def stop(self) -> None:
         """Ask the browser to turn the camera (or clip) off. Returns at once."""
-        self.send({"type": "stop", "text": "Stopped from Python. The camera is off."})
+        if self.browser_state in ("camera on", "sample clip playing"):
+            text = "Stopped from Python (cam.stop()). The camera is off."
+        else:
+            text = 'cam.stop() ran while nothing was playing. The camera is off; "Start camera" starts it.'
+        self.send({"type": "stop", "text": text})
 
     def stats(self) -> dict:
         """Frames analysed, frames per second, and median / 90th-percentile timings in ms."""
@@ -266,16 +279,17 @@ class CameraWidget(anywidget.AnyWidget):
         self._loop = LoopStats()
 
     def report(self) -> str:
-        """One line on what the browser reported: shown or not, camera state, last error."""
+        """One line on what the browser reported: shown or not, camera state, last error.
+        Shown when it ends a cell, never saved in the notebook (it counts your frames)."""
         if not self.browser_seen:
-            return HEADLESS_TEXT
+            return NOT_SEEN_TEXT
         summary = self.stats()
         parts = [f"Browser: {self.browser_state}", f"{summary['frames_analysed']} frames analysed"]
         if self.browser_secure is False:
             parts.append("page is not a secure context (use https or an ssh tunnel to localhost)")
         if self.last_error:
             parts.append(f"last problem: {self.last_error}")
-        return "; ".join(parts) + "."
+        return PrivateText("; ".join(parts) + ".")
 
     def close(self) -> None:
         reader = getattr(self, "_clip_reader", None)  # absent when __init__ failed part-way

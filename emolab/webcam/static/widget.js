@@ -56,6 +56,17 @@ function button(label, ariaLabel, className) {
   return node;
 }
 
+// JupyterLab acts on its shortcuts when a keydown reaches the document; in command mode "a"
+// inserts a cell, "d d" deletes one and the arrow keys select another cell. Keys pressed in the
+// widget (Enter, Space, letters) stop at its root, except with Ctrl or Cmd, so Ctrl+S still
+// saves the notebook. (The `data-lm-suppress-shortcuts` attribute would silence Ctrl+S as well,
+// and the browser would offer to save the web page instead.)
+function keepKeysFromJupyterLab(root) {
+  root.addEventListener("keydown", (event) => {
+    if (!event.ctrlKey && !event.metaKey) event.stopPropagation();
+  });
+}
+
 function buildUi(el, model) {
   const root = element("div", { class: "emolab-cam", role: "group", "aria-label": "Emotion classifier camera" });
   const controls = element("div", { class: "emolab-cam-controls" });
@@ -76,6 +87,7 @@ function buildUi(el, model) {
   const credit = element("p", { class: "emolab-cam-credit" });
   const note = element("p", { class: "emolab-cam-note" }, model.get("notice"));
   root.append(controls, badge, status, stage, bars, credit, note);
+  keepKeysFromJupyterLab(root);
   el.append(root);
   return { root, start, stop, snapshot, clip, badge, status, stage, video, clipCanvas, overlay, bars, credit };
 }
