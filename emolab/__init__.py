@@ -11,9 +11,15 @@ module                 what it holds                                            
 =====================  =========================================================  ==========
 ``setup``              environment for DeepFace (ONNX backend, weights folder),   all
                        run on ``import emolab``
-``core``               ``analyze`` (also spelled ``analyse``), ``analyze_frame``,  1, 2, 3
-                       ``analyze_many``, ``model_info``, ``EMOTIONS``;
-                       ``Analysis`` and ``Face``: DeepFace's pipeline step by step
+``core``               ``analyze`` (also spelled ``analyse``), ``analyze_frame``,  1-5
+                       ``analyze_many``, ``model_info``, ``detector_info``,
+                       ``EMOTIONS``, ``PIPELINES``; ``Analysis`` and ``Face``:
+                       DeepFace's pipeline step by step, with a choice of
+                       detector (``opencv``, ``yunet``) and emotion model
+                       (``fer2013``, ``raf-db``), each named by its sha256
+``zoo``                the OpenCV Zoo's YuNet detector (boxes, 5 landmarks) and    4, 5
+                       its RAF-DB emotion model: 5-landmark alignment, 112x112
+                       colour input, scores in ``EMOTIONS`` order; licences
 ``analysis_cache``     results for course images, computed once and kept on disk  all
                        (never a learner's photo or frame); ``clear_cache``
 ``images``             ``load_image``: any photo input to RGB, EXIF turned         all; 3 directly
@@ -32,6 +38,11 @@ module                 what it holds                                            
                        ``scene_and_crop``
 ``alerts``             the CCTV alert rule (``AlertRule``), flag tables,          3
                        the threshold explorer
+``audit``              who the classifier fails: people sets (``london_set``,     4
+                       self-reported; ``fairface_set``, annotators' guesses),
+                       per-group rates with Wilson and people-bootstrap
+                       intervals, ``run_audit``, ``audit_pipelines``,
+                       ``compare_plot``, power simulation, the audit card
 ``poll``               a drop-down poll for learners' own guesses (keyboard-safe   3
                        widget; answers in memory only)
 ``explorer``           ``ThresholdExplorer``: the threshold explorer's labelled   3
@@ -65,13 +76,16 @@ _setup.configure_environment()
 from .analysis_cache import clear as clear_cache  # noqa: E402
 from .core import (  # noqa: E402  (the environment must be set before deepface loads)
     EMOTIONS,
+    PIPELINES,
     Analysis,
+    DetectorInfo,
     Face,
     ModelInfo,
     analyse,
     analyze,
     analyze_frame,
     analyze_many,
+    detector_info,
     model_info,
 )
 from .errors import EmolabError, install_name_hints  # noqa: E402
@@ -79,7 +93,9 @@ from .images import LoadedImage, load_image  # noqa: E402
 
 __all__ = [
     "EMOTIONS",
+    "PIPELINES",
     "Analysis",
+    "DetectorInfo",
     "Face",
     "ModelInfo",
     "EmolabError",
@@ -89,6 +105,7 @@ __all__ = [
     "analyze_frame",
     "analyze_many",
     "clear_cache",
+    "detector_info",
     "load_image",
     "model_info",
 ]

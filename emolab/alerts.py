@@ -131,7 +131,7 @@ class StationEstimate:
 
     def explain(self) -> str:
         return (
-            f"Measured: {self.flags} flag(s) in {self.seconds_observed:.1f} s of face time from "
+            f"Measured: {self.flags} flag episode(s) in {self.seconds_observed:.1f} s of face time from "
             f"{self.people} people ({self.people_flagged} of them flagged at least once) = "
             f"{self.flags_per_second:.3f} flags per second of face time.\n"
             f"Assumed: each passenger's face is in a camera's view for {self.seconds_on_camera:g} s, "
@@ -185,7 +185,10 @@ def threshold_explorer(
 
     from .explorer import ThresholdExplorer
 
-    print(f"Flag counts at a few thresholds, {rule.frames} frames in a row (a fixed table):")
+    print(
+        f"Flags per clip (episodes, not frames or people) at a few thresholds, "
+        f"{rule.frames} frames in a row (a fixed table):"
+    )
     display(flag_table(traces, _overview_thresholds(rule), rule.frames, rule.labels))
 
     def results(threshold: float, frames: int) -> dict:

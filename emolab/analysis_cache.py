@@ -4,12 +4,14 @@ Only images whose bytes hash to a sha256 in ``data/manifest.csv`` are cached: a 
 webcam frame, snapshot, array, bytes, or a composite with a learner's face never is, even when
 its file has a course file's name. An entry lives in ``cache_dir()/analyses/<key>.json``, where
 the key is the sha256 of everything that can change the result (:func:`key_fields`): the image's
-sha256, the emotion weights' sha256, the detector and its settings, a degradation spec (lessons
-4 and 5), the library versions and ``core.PIPELINE_VERSION``. Change any of them and the image
-is analysed again. An entry holds numbers only (boxes, scores, detector confidences, the image's
-shape, notes), never pixels: a cached Analysis loads its image and recomputes the crops and
-48x48 network inputs the first time they are used, by running the same deterministic pipeline
-on the same verified bytes (and checks that the boxes and scores come out the same).
+sha256, the emotion weights' sha256, the detector (which one, its file's sha256 and its
+settings), a degradation spec (lessons 4 and 5), the library versions and
+``core.PIPELINE_VERSION``, so results of different pipelines (``detector=``, ``model=``) never
+mix. Change any of them and the image is analysed again. An entry holds numbers only (boxes,
+scores, detector confidences, the image's shape, notes), never pixels: a cached Analysis loads
+its image and recomputes the crops, network inputs and landmarks the first time they are used,
+by running the same deterministic pipeline on the same verified bytes (and checks that the boxes
+and scores come out the same).
 
 Entries are written to a temporary file and renamed (``os.replace``), so another kernel never
 reads half an entry; an unreadable entry is recomputed. :func:`clear` (``emolab.clear_cache()``)
@@ -68,14 +70,24 @@ def course_image(path, data: bytes) -> CourseImage | None:
     return CourseImage(Path(path), str(path), digest, data) if digest in _course_hashes() else None
 
 
-def key_fields(file_sha256: str, max_detect_side: int | None, degradation: dict | None = None) -> dict:
+def key_fields(
+    file_sha256: str,
+    max_detect_side: int | None,
+    degradation: dict | None = None,
+    *,
+    detector: str | None = None,
+    model: str = "fer2013",
+) -> dict:
     """Everything a result depends on. ``degradation``: a JSON-serialisable description of any
-    change applied to the image before analysis (None: the image as published)."""
+    change applied to the image before analysis (None: the image as published). ``detector``
+    and ``model``: the pipeline, as in :func:`emolab.analyze` (the default's key is the same as
+    before they existed, so earlier entries stay valid)."""
+    detector, model = core.resolve(detector, model)
     return {
         "format": FORMAT,
         "file_sha256": file_sha256,
-        "model_sha256": core.model_info().sha256,
-        "detector": core.detector_settings(max_detect_side),
+        "model_sha256": core.model_info(model).sha256,
+        "detector": core.detector_settings(max_detect_side, detector, model),
         "degradation": degradation,
         "pipeline_version": core.PIPELINE_VERSION,
     }
@@ -138,24 +150,36 @@ def _analysis_record(analysis: core.Analysis) -> dict:
     }
 
 
-def analysis_of(image: CourseImage, max_detect_side: int | None) -> core.Analysis:
+def analysis_of(
+    image: CourseImage, max_detect_side: int | None, *, detector: str | None = None, model: str = "fer2013"
+) -> core.Analysis:
     """The course image's analysis: from the cache, or computed now and stored."""
-    fields = key_fields(image.sha256, max_detect_side)
+    detector, model = core.resolve(detector, model)
+    fields = key_fields(image.sha256, max_detect_side, detector=detector, model=model)
     record = load(fields)
     if record is not None:
-        return CachedAnalysis(record, image, max_detect_side)
-    analysis = core._analysis(load_bytes(image.data, image.name), max_detect_side)
+        return CachedAnalysis(record, image, max_detect_side, detector=detector, model=model)
+    analysis = core._analysis(load_bytes(image.data, image.name), max_detect_side, detector, model)
     store(fields, _analysis_record(analysis))
     return analysis
 
 
-def clip_results(path, step: int, max_detect_side: int | None, compute) -> tuple[list, list, list, list]:
+def clip_results(
+    path,
+    step: int,
+    max_detect_side: int | None,
+    compute,
+    *,
+    detector: str | None = None,
+    model: str = "fer2013",
+) -> tuple[list, list, list, list]:
     """A clip's per-frame (times, score rows, labels, boxes): from the cache for a course clip
-    (its bytes match the manifest), else from ``compute()``, stored only for a course clip."""
+    (its bytes match the manifest), else from ``compute()``, stored only for a course clip.
+    ``detector`` and ``model`` name the pipeline ``compute`` runs (part of the key)."""
     course = course_image(path, Path(path).read_bytes()) if Path(path).is_file() else None
     if course is None:
         return compute()
-    fields = {**key_fields(course.sha256, max_detect_side), "clip_step": step}
+    fields = {**key_fields(course.sha256, max_detect_side, detector=detector, model=model), "clip_step": step}
     record = load(fields, _check_clip)
     if record is not None:
         boxes = [tuple(box) if box else None for box in record["boxes"]]
@@ -180,10 +204,13 @@ def _check_clip(record: dict) -> None:
 class _Pixels:
     """A cached result's image, crops and network inputs, recomputed exactly on first use."""
 
-    def __init__(self, image: CourseImage, max_detect_side: int | None, record: dict):
+    def __init__(
+        self, image: CourseImage, max_detect_side: int | None, record: dict, detector: str, model: str
+    ):
         self._path, self._name, self._sha256 = image.path, image.name, image.sha256
         self._max_detect_side = max_detect_side
         self._record = record
+        self._detector, self._model = detector, model
 
     @cached_property
     def loaded(self) -> LoadedImage:
@@ -196,7 +223,7 @@ class _Pixels:
 
     @cached_property
     def faces(self) -> list[core.Face]:
-        faces = core.pipeline().faces(self.loaded.rgb, self._max_detect_side)
+        faces = core.find_faces(self.loaded.rgb, self._max_detect_side, self._detector, self._model)
         cached = [(tuple(f["box"]), f["scores"]) for f in self._record["faces"]]
         if [(f.box, [float(v) for v in f.scores]) for f in faces] != cached:
             raise EmolabError(
@@ -223,6 +250,10 @@ class CachedFace(core.Face):
     def network_input(self) -> np.ndarray:
         return self._pixels.faces[self._index].network_input
 
+    @property
+    def landmarks(self) -> np.ndarray | None:
+        return self._pixels.faces[self._index].landmarks
+
     def __repr__(self) -> str:
         return f"Face(box={self.box}, top_label={self.top_label!r}, cached)"
 
@@ -230,13 +261,22 @@ class CachedFace(core.Face):
 class CachedAnalysis(core.Analysis):
     """An Analysis read from the cache; ``image`` is loaded again when used."""
 
-    def __init__(self, record: dict, image: CourseImage, max_detect_side: int | None):
-        pixels = _Pixels(image, max_detect_side, record)
+    def __init__(
+        self,
+        record: dict,
+        image: CourseImage,
+        max_detect_side: int | None,
+        *,
+        detector: str = "opencv",
+        model: str = "fer2013",
+    ):
+        pixels = _Pixels(image, max_detect_side, record, detector, model)
         self._pixels = pixels
         self.faces = [CachedFace(face, pixels, i) for i, face in enumerate(record["faces"])]
-        self.model = core.model_info()
+        self.model = core.model_info(model)
         self.source = image.name
-        self.detector = core.DETECTOR_NAME
+        self.detector = core.detector_name(detector, model)
+        self.detector_info = core.detector_info(detector)
         self.notes = list(record["notes"])
         self.image_shape = tuple(record["image_shape"])
 

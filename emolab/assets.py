@@ -76,6 +76,24 @@ HAAR_CASCADES = {
 }
 
 
+# The OpenCV Zoo's YuNet face detector and its facial-expression model (MobileFaceNet trained on
+# RAF-DB), pinned to the Zoo commits whose Git LFS pointers carry these sha256 (see the mirror's
+# models/README.md). emolab.zoo loads them; DeepFace's own "yunet" detector downloads the same
+# YuNet file, unpinned.
+YUNET_DETECTOR = ModelFile(
+    "face_detection_yunet_2023mar.onnx",
+    "8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4",
+    "https://github.com/opencv/opencv_zoo/raw/966be4cb6eefc2a4f586ed0581bf4bbaa2533070/"
+    "models/face_detection_yunet/face_detection_yunet_2023mar.onnx",
+)
+ZOO_EMOTION_MODEL = ModelFile(
+    "facial_expression_recognition_mobilefacenet_2022july_int8.onnx",
+    "f0d7093aff10e2638c734c5f18a6a7eabd2b9239b20bdb9b8090865a6f69a1ed",
+    "https://github.com/opencv/opencv_zoo/raw/7c18c21465a4017921f311f721e05b734da72986/"
+    "models/facial_expression_recognition/facial_expression_recognition_mobilefacenet_2022july_int8.onnx",
+)
+
+
 def offline_dir() -> Path | None:
     """The local mirror named by EMOLAB_OFFLINE_DIR, or None when the course is online."""
     value = os.environ.get(OFFLINE_ENV, "").strip()
@@ -221,23 +239,40 @@ def fetch_model_file(model: ModelFile, target: Path) -> Path:
     return _retrieve(model.url, model.sha256, target, mirror_file)
 
 
-_ANALYSES: dict[tuple[str, int | None], object] = {}
+def model_path(model: ModelFile) -> Path:
+    """A model file in the course's cache (``cache_dir()/models``), fetched on first use from
+    its pinned URL, or copied from the offline mirror; sha256-checked either way."""
+    return fetch_model_file(model, cache_dir() / "models" / model.mirror_name)
 
 
-def analyze_assets(items, *, progress: bool = True, max_detect_side: int | None = 640) -> list:
+_ANALYSES: dict[tuple, object] = {}
+
+
+def analyze_assets(
+    items,
+    *,
+    progress: bool = True,
+    max_detect_side: int | None = 640,
+    detector: str | None = None,
+    model: str = "fer2013",
+) -> list:
     """Analyse course assets with :func:`emolab.analyze_many`, remembering each result.
 
     Running the same images again in this session (for example in a check) reuses the result
     objects; across sessions, :mod:`emolab.analysis_cache` keeps their numbers on disk. The
-    images are shared among the cores as in ``analyze_many``.
+    images are shared among the cores as in ``analyze_many``. ``detector`` and ``model`` choose
+    the pipeline, as in :func:`emolab.analyze`.
     """
-    from .core import analyze_many
+    from .core import analyze_many, resolve
 
+    detector, model = resolve(detector, model)
     items = [item if isinstance(item, Asset) else _known_asset(item) for item in items]
-    todo = [a for a in items if (a.file, max_detect_side) not in _ANALYSES]
+    todo = [a for a in items if (a.file, max_detect_side, detector, model) not in _ANALYSES]
     if todo:
         paths = [fetch(a) for a in todo]
-        results = analyze_many(paths, progress=progress, max_detect_side=max_detect_side)
+        results = analyze_many(
+            paths, progress=progress, max_detect_side=max_detect_side, detector=detector, model=model
+        )
         for asset, result in zip(todo, results, strict=True):
-            _ANALYSES[(asset.file, max_detect_side)] = result
-    return [_ANALYSES[(a.file, max_detect_side)] for a in items]
+            _ANALYSES[(asset.file, max_detect_side, detector, model)] = result
+    return [_ANALYSES[(a.file, max_detect_side, detector, model)] for a in items]

@@ -23,7 +23,18 @@ import numpy as np
 
 from . import assets
 from .core import EMOTIONS, analyze, model_info
-from .display import PALETTE, Figure, caption_lead, credit_line, sentences, subplots
+from .display import (
+    FIGURE_WIDTH_IN,
+    PALETTE,
+    Credit,
+    Figure,
+    caption_lead,
+    credit_line,
+    merge_credits,
+    sentences,
+    show_input,
+    subplots,
+)
 from .errors import EmolabError
 from .images import load_image
 
@@ -385,7 +396,8 @@ def scores_table(composites, faces):
     relative to where the face was placed (dx, dy, and the box's size).
 
     The table also carries, in ``table.attrs``, the name of the model that gave the scores
-    ("model") and the composites' credits and licences ("credits"), for :func:`scores_plot`.
+    ("model"), the composites' licences ("licences") and their parts' credits ("credits"), for
+    :func:`scores_plot`.
     """
     import pandas as pd
 
@@ -401,7 +413,11 @@ def scores_table(composites, faces):
             "box size": f.box[2],
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
-    table.attrs.update(model=model_info().short_name, credits=composites_caption(composites))
+    table.attrs.update(
+        model=model_info().short_name,
+        licences=composites_caption(composites),
+        credits=composites_credits(composites),
+    )
     return table
 
 
@@ -414,7 +430,8 @@ def largest_change(table) -> tuple[float, str]:
 
 # ---------------------------------------------------------------------------------------------
 # Figures: the ``*_plot`` functions return complete Figures (picture, alt text, caption with the
-# model and every credit); the ``*_figure`` functions draw the pictures alone.
+# model and the composites' licences, and the full credit list of their parts, once); the
+# ``*_figure`` functions draw the pictures alone.
 
 
 def composites_plot(composites, title: str | None = None) -> Figure:
@@ -425,18 +442,20 @@ def composites_plot(composites, title: str | None = None) -> Figure:
         composites_figure(composites),
         composites_alt(composites),
         sentences(caption_lead(title, what), composites_caption(composites)),
+        composites_credits(composites),
     )
 
 
 def scores_plot(table, title: str | None = None) -> Figure:
     """Each scene's 7 probabilities side by side, for a table made by :func:`scores_table`
-    (which records the model's name and the composites' credits)."""
+    (which records the model's name, the composites' licences and their parts' credits)."""
     model = table.attrs.get("model") or model_info().short_name
     what = f"the 7 probabilities given by {model} for the same face in {len(table)} scenes"
     return Figure(
         scores_figure(table, model),
         scores_alt(table, model),
-        sentences(caption_lead(title, what), table.attrs.get("credits")),
+        sentences(caption_lead(title, what), table.attrs.get("licences")),
+        table.attrs.get("credits", ()),
     )
 
 
@@ -448,29 +467,41 @@ def inputs_plot(composites, faces, title: str | None = None) -> Figure:
         inputs_figure(composites, faces),
         inputs_alt(composites, faces),
         sentences(caption_lead(title, what), composites_caption(composites)),
+        composites_credits(composites),
     )
 
 
 def composites_figure(composites, columns: int = 3):
     """The composites in a grid, titled by scene only (no model output)."""
     rows = -(-len(composites) // columns)
-    fig, axes = subplots(rows, columns, figsize=(4 * columns, 3.1 * rows), layout="constrained")
+    fig, axes = subplots(rows, columns, figsize=(FIGURE_WIDTH_IN, 2.45 * rows), layout="constrained")
     for axis in np.atleast_1d(axes).ravel():
         axis.set_axis_off()
     for number, (axis, c) in enumerate(zip(np.atleast_1d(axes).ravel(), composites, strict=False), start=1):
         axis.imshow(c.image)
-        axis.set_title(f"{number}. {c.scene_name}")
+        axis.set_title(f"{number}. {c.scene_name}", fontsize=10.5)
     return fig
 
 
 def composites_caption(composites) -> str:
-    """Credits for every part shown, and each composite's licence (credits listed once)."""
-    credits = list(dict.fromkeys(credit for c in composites for credit in c.credits))
-    licences = "; ".join(f"{c.scene_name}: {c.licence.license}" for c in composites)
-    return (
-        "Composites made with emolab. " + " ".join(credits) + f" Licences of the composites: {licences} "
-        "(a CC BY-SA part makes a composite CC BY-SA)."
-    )
+    """How the composites were made and licensed; each one's licence is in its scene's credit
+    line (:func:`composites_credits`)."""
+    return "Composites made with emolab (a CC BY-SA part makes a composite CC BY-SA)."
+
+
+def composites_credits(composites) -> tuple[Credit, ...]:
+    """The full credits of the composites' parts, each given once: the face (the same in every
+    panel), then each scene, named by its panel's number and name, with the composite's licence."""
+    credits = []
+    for number, c in enumerate(composites, start=1):
+        if c.face is None:
+            credits.append(Credit("Face, in every panel", (), "your own snapshot (not saved)"))
+        else:
+            credits.append(Credit.of(c.face, "Face, in every panel"))
+        credits.append(
+            Credit.of(c.scene, "Scene", f"{number}. {c.scene_name}", f"Composite: {c.licence.license}.")
+        )
+    return merge_credits(credits)
 
 
 def composites_alt(composites) -> str:
@@ -484,16 +515,17 @@ def composites_alt(composites) -> str:
 
 def scores_figure(table, model_name: str):
     """Grouped bars: each scene's 7 probabilities side by side."""
-    fig, axis = subplots(figsize=(10, 3.8), layout="constrained")
+    fig, axis = subplots(figsize=(FIGURE_WIDTH_IN, 3.8), layout="constrained")
     width = 0.8 / len(EMOTIONS)
     positions = np.arange(len(table))
     for i, label in enumerate(EMOTIONS):
         axis.bar(positions + (i - 3) * width, table[label], width, label=label, color=PALETTE[label])
     axis.set_xticks(positions, table.index)
+    axis.tick_params(labelsize=10)
     axis.set_ylim(0, 1)
-    axis.set_ylabel("probability")
-    axis.set_title(f"Same face, different scenes: the 7 probabilities ({model_name})")
-    axis.legend(ncols=7, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
+    axis.set_ylabel("probability", fontsize=10)
+    axis.set_title(f"Same face, different scenes: the 7 probabilities ({model_name})", fontsize=11)
+    axis.legend(ncols=4, fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False)
     return fig
 
 
@@ -509,12 +541,13 @@ def scores_alt(table, model_name: str) -> str:
 
 def inputs_figure(composites, faces):
     """What the model actually received in each scene: the 48x48 grey inputs side by side."""
-    fig, axes = subplots(1, len(faces), figsize=(1.9 * len(faces), 2.3), layout="constrained")
+    width = min(FIGURE_WIDTH_IN, 1.65 * len(faces))
+    fig, axes = subplots(1, len(faces), figsize=(width, 2.2), layout="constrained")
     for axis, c, f in zip(np.atleast_1d(axes), composites, faces, strict=True):
         axis.set_axis_off()
-        axis.set_title(c.scene_name, fontsize=9)
+        axis.set_title(c.scene_name, fontsize=10.5)
         if f is not None:
-            axis.imshow(f.network_input, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+            show_input(axis, f)
     return fig
 
 

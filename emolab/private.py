@@ -49,19 +49,31 @@ def _in_widget_frontend() -> bool:
 
 def markup_of(part) -> str:
     """HTML for one part: a Figure or anything with ``_repr_html_``, or text (kept as typed)."""
+    if isinstance(part, PrivateFigure):
+        part = part.figure
     if hasattr(part, "_repr_html_"):
         return part._repr_html_()
     return f'<pre class="emolab-private-text">{html.escape(str(part))}</pre>'
 
 
-def show(*parts) -> None:
-    """Display ``parts`` (text, Figures, tables) so that none of them is saved in the notebook."""
+def show(*parts, saved: bool = False) -> None:
+    """Display ``parts`` (text, Figures, tables) so that none of them is saved in the notebook.
+
+    ``saved=True`` shows them as ordinary outputs instead (for results of the course's own
+    images, which may be saved), so one call serves a cell that shows either."""
+    from IPython.display import display
+
+    if saved:
+        for part in parts:
+            if isinstance(part, str):
+                print(part)
+            else:
+                display(part.figure if isinstance(part, PrivateFigure) else part)
+        return
     if not _in_widget_frontend():
         for part in parts:
             print(part)
         return
-    from IPython.display import display
-
     display(private_view("\n".join(markup_of(part) for part in parts)))
 
 

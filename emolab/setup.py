@@ -54,6 +54,19 @@ def prepare() -> Path:
     return target
 
 
+def place_yunet_for_deepface() -> Path:
+    """Put the course's pinned YuNet file where DeepFace's own ``yunet`` detector looks for it,
+    so that ``DeepFace.analyze(..., detector_backend="yunet")`` runs offline on the same bytes
+    emolab uses (DeepFace would otherwise download it from an unpinned URL). A file already in
+    that slot is left alone. emolab itself does not need this: it loads YuNet from the course's
+    cache (:func:`emolab.assets.model_path`)."""
+    configure_environment()
+    target = weights_dir() / assets.YUNET_DETECTOR.mirror_name
+    if not target.exists():
+        assets.fetch_model_file(assets.YUNET_DETECTOR, target)
+    return target
+
+
 def _place_missing_cascades() -> None:
     import cv2
 

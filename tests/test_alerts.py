@@ -80,7 +80,7 @@ def test_station_estimate_by_hand():
     assert estimate.flags_per_day == pytest.approx(5 / 12 * 10 * 100_000)  # 416,666.7
     text = estimate.explain()
     for shown in (
-        "5 flag(s) in 12.0 s of face time",
+        "5 flag episode(s) in 12.0 s of face time",
         "from 4 people (1 of them flagged at least once)",
         "in a camera's view for 10 s",
         "about 416,667 flags a day",
@@ -129,7 +129,7 @@ def test_threshold_explorer_builds_without_a_browser(capsys):
     assert explorer.threshold == 0.5 and explorer.frames == 3
     assert explorer.rows == [["low", 0], ["high", 1]]
     assert explorer.rule == RULE.describe()
-    assert "1 flag(s)" in explorer.estimate
+    assert "1 flag episode(s)" in explorer.estimate
 
 
 def test_threshold_explorer_recomputes_when_a_slider_moves():

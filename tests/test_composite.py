@@ -1,10 +1,13 @@
 """Compositing: face pixels kept intact, licences worked out from the parts, and the model's
 scores for the same face unchanged across scenes wherever the detector finds the same box."""
 
+import html
+import re
 from collections import defaultdict
 
 import numpy as np
 import pytest
+from notebooks import figures
 
 from emolab import assets, composite, load_image, model_info
 from emolab.composite import (
@@ -26,7 +29,7 @@ from emolab.composite import (
     scores_table,
 )
 from emolab.core import Analysis, Face
-from emolab.display import Figure
+from emolab.display import Figure, licence_name, text_sizes_px
 
 NEUTRAL = "london/neutral/001_03.jpg"
 SMILING = "london/smiling/001_08.jpg"
@@ -179,17 +182,53 @@ def test_the_largest_face_is_the_one_placed(monkeypatch):
         composite._largest_face_box(np.zeros((8, 8, 3), np.uint8))
 
 
-def every_credit(composites) -> list[str]:
-    return [credit for c in composites for credit in c.credits]
+def credits_shown(figure) -> str:
+    """The text of a figure's caption and credit list, as the notebook shows it."""
+    ((_, caption, _),) = list(figures(figure._repr_html_()))
+    return html.unescape(re.sub(r"<[^>]+>", "", caption))
 
 
-def test_composites_plot_credits_every_part(neutral_composites):
+def assert_every_part_credited_once(figure, composites):
+    shown = credits_shown(figure)
+    markup = figure._repr_html_()
+    for number, c in enumerate(composites, start=1):
+        for part in (c.face, c.scene):
+            addresses = re.findall(r"https?://[^\s;)]+", part.credit)  # shown as links "on Flickr"
+            credit = re.sub(r"https?://[^\s;)]+", "on Flickr", part.credit)
+            assert credit in shown, part.credit
+            assert all(f'href="{address}"' in markup for address in addresses)
+            assert f'href="{part.url}"' in markup
+            assert f"Licence: {licence_name(part)}" in shown
+        assert f"Scene {number}. {c.scene_name}:" in shown
+        assert f"Composite: {c.licence.license}." in shown
+    face = composites[0].face
+    assert shown.count(face.credit) == 1, "the face's credit must be given once, not once per scene"
+
+
+def test_composites_plot_credits_every_part_once(neutral_composites):
     figure = composites_plot(neutral_composites, title="The neutral photo")
     assert isinstance(figure, Figure) and figure.png.startswith(b"\x89PNG")
     assert figure.alt == composite.composites_alt(neutral_composites)
     assert figure.caption.startswith(f"The neutral photo: the same face in {len(neutral_composites)} scenes.")
-    assert all(credit in figure.caption for credit in every_credit(neutral_composites))
-    assert all(c.licence.license in figure.caption for c in neutral_composites)
+    assert_every_part_credited_once(figure, neutral_composites)
+
+
+def test_a_snapshot_composite_is_credited_as_the_learners_own(neutral_composites):
+    snapshot = compose(load_image(assets.fetch(SMILING)).rgb, LESSON_SCENES[0])
+    credits = composite.composites_credits([snapshot])
+    assert credits[0].credit == "your own snapshot (not saved)" and not credits[0].licence
+    assert credits[1].credit == snapshot.scene.credit
+
+
+def test_the_composite_figures_are_readable_where_jupyterlab_shows_them(both_faces_results):
+    comps, faces = both_faces_results[0]
+    for fig in (
+        composite.composites_figure(comps),
+        composite.scores_figure(scores_table(comps, faces), "model M"),
+        composite.inputs_figure(comps, faces),
+    ):
+        small = [(text, round(px, 1)) for text, px in text_sizes_px(fig) if px < 12]
+        assert not small, f"text smaller than 12 CSS px: {small}"
 
 
 def test_the_scores_table_knows_its_model_and_credits_and_the_plot_uses_them(both_faces_results):
@@ -197,19 +236,20 @@ def test_the_scores_table_knows_its_model_and_credits_and_the_plot_uses_them(bot
     table = scores_table(comps, faces)
     assert table.attrs["model"] == model_info().short_name
     table.attrs["model"] = "model M"  # the plot takes the name from the table, not from elsewhere
+    assert table.round(3).attrs["credits"] == table.attrs["credits"]  # the lesson shows a rounded copy
     figure = scores_plot(table, title="The neutral photo")
     assert figure.alt == composite.scores_alt(table, "model M")
     assert figure.caption.startswith(
         f"The neutral photo: the 7 probabilities given by model M for the same face in {len(table)} scenes."
     )
-    assert all(credit in figure.caption for credit in every_credit(comps))
+    assert_every_part_credited_once(figure, comps)
 
 
 def test_inputs_plot_says_which_inputs_are_identical_and_which_scenes_gave_none(both_faces_results):
     comps, faces = both_faces_results[0]
     figure = inputs_plot(comps, faces)
     assert figure.alt == inputs_alt(comps, faces)
-    assert all(credit in figure.caption for credit in every_credit(comps))
+    assert_every_part_credited_once(figure, comps)
     same = [faces[0]] * len(comps)
     assert f"All {len(comps)} inputs are identical" in inputs_alt(comps, same)
     other = Face(faces[0].box, faces[0].scores, 1 - faces[0].network_input, faces[0].crop, 1.0)

@@ -1,9 +1,11 @@
 """The crop is all it gets: what share of a photo the model is given."""
 
+import html
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from notebooks import figures
 
 import emolab
 from emolab import assets
@@ -14,6 +16,7 @@ from emolab.context import (
     scene_crop_figure,
     used_share,
 )
+from emolab.display import Credit, contrast_ratio, text_sizes_px
 
 
 def fake_analysis(shape, boxes):
@@ -73,7 +76,33 @@ def test_scene_and_crop_is_a_figure_with_share_model_and_credit():
     figure = scene_and_crop(analysis, photo)
     assert figure.alt == scene_crop_alt(analysis, photo.alt)
     assert pixel_share(analysis).describe() in figure.caption
+    assert f"Faces found by the detector: {len(analysis.faces)}." in figure.caption
     assert analysis.model.short_name in figure.caption and analysis.detector in figure.caption
-    assert "Licence:" in figure.caption
+    assert figure.credits == (Credit.of(photo),)
+    ((_, caption, _),) = list(figures(figure._repr_html_()))
+    assert html.unescape(caption).count(photo.credit) == 1 and "Licence:" in caption
     described = scene_and_crop(analysis, description="Your photo.")
-    assert "Your photo" in described.alt and "Licence:" not in described.caption
+    assert (
+        "Your photo" in described.alt and not described.credits and "Licence:" not in described._repr_html_()
+    )
+
+
+def test_the_face_labels_are_readable_and_high_contrast():
+    analysis = emolab.analyze(assets.fetch("zoom/60cm.jpg"))
+    fig = scene_crop_figure(analysis)
+    labels = [t for t in fig.axes[0].texts if t.get_text().startswith("face ")]
+    assert [t.get_text() for t in labels] == [f"face {i}" for i in range(len(analysis.faces))]
+    for label in labels:
+        assert contrast_ratio(label.get_color(), label.get_bbox_patch().get_facecolor()) >= 4.5
+    small = [(text, round(px, 1)) for text, px in text_sizes_px(fig) if px < 12]
+    assert not small, f"text smaller than 12 CSS px where JupyterLab shows the figure: {small}"
+
+
+def test_a_photo_with_no_face_says_so_in_the_figure_and_the_caption():
+    analysis = fake_analysis((100, 160, 3), [])
+    analysis.model, analysis.detector = SimpleNamespace(short_name="model M"), "detector D"
+    fig = scene_crop_figure(analysis)
+    shown = " ".join(t.get_text() for axis in fig.axes[1:] for t in axis.texts)
+    assert "no face found" in shown and "nothing was given" in shown
+    figure = scene_and_crop(analysis, description="A street.")
+    assert "found no face" in figure.caption and "model M" in figure.caption

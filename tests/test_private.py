@@ -116,3 +116,31 @@ def test_trace_caption_explains_gaps():
     note = video.gap_note(trace)
     assert "1 of 5 frames had no face" in note and "1 pause(s) of more than 1 s" in note
     assert video.gap_note(video.as_trace(np.array([SCORES] * 5))) == ""
+
+
+def test_saved_parts_are_ordinary_outputs_and_private_ones_are_not():
+    notebook = run_cells(
+        FILL_RECORDER,
+        "from emolab import private, video\n"
+        "private.show(video.trace_plot(recorder), 'a clip line', saved=True)",
+        "private.show(video.trace_plot(recorder), 'fear 0.6 from my face')",
+    )
+    saved, hidden = notebook.cells[1].outputs, notebook.cells[2].outputs
+    assert "image/png" in saved_text(notebook.cells[1]) or "<img" in saved_text(notebook.cells[1])
+    assert any(o.output_type == "stream" and o.text == "a clip line\n" for o in saved)
+    assert [o["data"]["text/plain"] for o in hidden] == [NOT_SAVED]
+
+
+def test_a_learners_own_photo_is_shown_but_not_saved_and_a_course_photo_is_saved(tmp_path):
+    from emolab import assets
+
+    own = tmp_path / "me.jpg"
+    own.write_bytes(assets.fetch("london/smiling/001_08.jpg").read_bytes() + b"\\0")  # not a course file
+    notebook = run_cells(
+        "from emolab import analyze, assets\nfrom emolab.display import show_result",
+        f"show_result(analyze({str(own)!r}))",
+        "show_result(analyze(assets.fetch('london/smiling/001_08.jpg')))",
+    )
+    own_outputs, course_outputs = saved_text(notebook.cells[1]), saved_text(notebook.cells[2])
+    assert NOT_SAVED in own_outputs and "Faces found" not in own_outputs and "<img" not in own_outputs
+    assert "Faces found" in course_outputs and "<img" in course_outputs

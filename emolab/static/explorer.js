@@ -56,7 +56,7 @@ function slider(model, name, labelText, format) {
 function resultsTable(rows) {
   const table = element("table", { class: "emolab-explorer-table" });
   const head = element("tr");
-  head.append(element("th", { scope: "col" }, "trace"), element("th", { scope: "col" }, "flags"));
+  head.append(element("th", { scope: "col" }, "trace"), element("th", { scope: "col" }, "flags (episodes)"));
   table.append(head);
   for (const [name, flags] of rows) {
     const row = element("tr");
@@ -81,7 +81,7 @@ function render({ model, el }) {
     frames.show(model.get("frames"));
     const rows = model.get("rows");
     const total = rows.reduce((sum, [, flags]) => sum + flags, 0);
-    summary.textContent = `${model.get("rule")} ${total} flag(s) in all.`;
+    summary.textContent = `${model.get("rule")} ${total} flag episode(s) in all.`;
     const estimate = element("p", { class: "emolab-explorer-estimate" }, model.get("estimate"));
     details.replaceChildren(resultsTable(rows), estimate);
   };

@@ -163,10 +163,12 @@ def test_lesson_2_saves_nothing_computed_from_the_camera(browser, lab):
 
 def lesson_3_live_exercise() -> list[str]:
     cells = nbformat.read(LESSON_3, as_version=4).cells
-    setup = next(c.source for c in cells if c.cell_type == "code" and "import emolab" in c.source)
+    code = [c.source for c in cells if c.cell_type == "code"]
+    setup = next(s for s in code if "import emolab" in s)
+    rule = next(s for s in code if s.startswith("rule = "))  # section 4's alert rule
     start = next(i for i, c in enumerate(cells) if c.source.startswith("## 5."))
     end = next(i for i, c in enumerate(cells) if i > start and c.source.startswith("## "))
-    return [setup] + [c.source for c in cells[start:end] if c.cell_type == "code"]
+    return [setup, rule] + [c.source for c in cells[start:end] if c.cell_type == "code"]
 
 
 def test_lesson_3_live_exercise_saves_nothing_computed_from_the_camera(browser, lab):
