@@ -193,7 +193,20 @@ def lab_command(python: Path, root: Path) -> list:
 def serve(root: Path, args: list[str]) -> int:
     python = ensure_environment("start")
     pin_lab_settings(python)
-    return run([*lab_command(python, root), *args], check=False)
+    return hand_over([*lab_command(python, root), *args])
+
+
+def hand_over(command: list) -> int:
+    """Run JupyterLab in this process's place (Linux, macOS), so that Ctrl+C and other signals
+    reach it directly and no traceback of this script follows its own shutdown message."""
+    command = [str(part) for part in command]
+    if os.name == "posix":
+        os.chdir(ROOT)
+        os.execv(command[0], command)
+    try:
+        return subprocess.run(command, cwd=ROOT).returncode
+    except KeyboardInterrupt:  # JupyterLab got the Ctrl+C too and has stopped
+        return 130
 
 
 def start(args: list[str]) -> int:

@@ -2,9 +2,9 @@
 
 Each run is a fresh process: "cold" with an empty EMOLAB_CACHE_DIR (images copied from the
 mirror, every photo analysed), "warm" on the same cache afterwards (results read from disk).
-In each, the audit's own work (per-person outcomes, tables with Wilson and bootstrap intervals,
-differences, intersections, the plot and the card) is timed apart from the analyses, and so is
-the power simulation. Prints a Markdown table, then the warm run's table of rates.
+In each, the audit's own work (per-person outcomes, tables with Wilson, Newcombe and bootstrap
+intervals, differences, intersections, the plot and the card) is timed apart from the analyses,
+and so is the power simulation. Prints a Markdown table, then the warm run's table of rates.
 
     EMOLAB_OFFLINE_DIR=../shared python benchmarks/audit_bench.py
 """

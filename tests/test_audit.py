@@ -1,4 +1,5 @@
-"""The lesson 4 audit: intervals, people (not photos) resampled, group sizes, power, figures, card.
+"""The lesson 4 audit: intervals (Wilson, Newcombe, people not photos resampled), group sizes,
+groups too small to show, power, figures, card.
 
 Most tests build small synthetic audits from real ``Analysis`` and ``Face`` objects with made-up
 scores, so they run without the model; one test audits the real London Set with the default
@@ -7,11 +8,13 @@ pipeline and checks only its structure.
 
 from __future__ import annotations
 
+import html
 import inspect
 import math
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import binomtest, bootstrap
 
@@ -20,6 +23,8 @@ from emolab.audit import (
     CANNOT_SHOW,
     EMPTY,
     MIN_PEOPLE,
+    MIN_SHOWN,
+    NOT_SHOWN,
     TOO_FEW,
     WHOLE_SET,
     AuditError,
@@ -31,6 +36,7 @@ from emolab.audit import (
     mean_interval,
     people_needed,
     power_table,
+    rate_difference_interval,
     run_audit,
     simulate_power,
     wilson_interval,
@@ -216,7 +222,9 @@ def test_the_bootstrap_is_seeded():
     assert difference_interval(a, b, seed=5) != difference_interval(a, b, seed=6)
 
 
-def test_differences_of_all_zero_and_all_one_groups_are_numbers_not_nan():
+def test_the_bootstrap_collapses_for_all_zero_and_all_one_groups_so_rates_do_not_use_it():
+    # the bootstrap of means (kept for the negative score) gives numbers, not NaN, here; but a
+    # group at 0% or 100% has nothing to resample, so its interval is far too narrow for a rate
     zeros, ones = np.zeros(10), np.ones(12)
     gap = difference_interval(zeros, ones)
     assert (gap.estimate, gap.low, gap.high) == (-1, -1, -1) and gap.excludes_zero
@@ -224,6 +232,113 @@ def test_differences_of_all_zero_and_all_one_groups_are_numbers_not_nan():
     assert (none.estimate, none.low, none.high) == (0, 0, 0) and not none.excludes_zero
     mixed = difference_interval(np.array([0, 0, 0, 0, 1.0]), ones)
     assert not math.isnan(mixed.low) and mixed.high <= 0 and mixed.low >= -1
+    # the same people as rates: Newcombe's interval keeps both groups' uncertainty
+    assert rate_difference_interval(0, 10, 12, 12).width > 0.3
+    assert not rate_difference_interval(0, 10, 0, 8).excludes_zero
+    assert rate_difference_interval(0, 10, 0, 8).width > 0.5
+
+
+# ---------------------------------------------------------------------------------------------
+# Differences of rates: Newcombe's hybrid score interval (method 10)
+
+# Newcombe (1998), Statistics in Medicine 17:873-890, Table II, method 10 (no continuity
+# correction): (k1, n1, k2, n2) -> the 95% interval of p1 - p2, to 4 decimals. Row (a) is the
+# paper's worked example (difference 0.2000); the others are its edge cases with 0% and 100%.
+NEWCOMBE_TABLE_II = [
+    ((56, 70, 48, 80), (0.0524, 0.3339)),  # (a)
+    ((9, 10, 3, 10), (0.1705, 0.8090)),  # (b)
+    ((6, 7, 2, 7), (0.0582, 0.8062)),  # (c)
+    ((5, 56, 0, 29), (-0.0381, 0.1926)),  # (d)
+    ((0, 10, 0, 20), (-0.1611, 0.2775)),  # (e)
+    ((0, 10, 0, 10), (-0.2775, 0.2775)),  # (f)
+    ((10, 10, 0, 20), (0.6791, 1.0000)),  # (g)
+    ((10, 10, 0, 10), (0.6075, 1.0000)),  # (h)
+]
+
+
+def test_newcombes_worked_example():
+    got = rate_difference_interval(56, 70, 48, 80)
+    assert got.estimate == pytest.approx(0.2)
+    assert (round(got.low, 4), round(got.high, 4)) == (0.0524, 0.3339)
+    assert got.excludes_zero
+
+
+@pytest.mark.parametrize("counts, expected", NEWCOMBE_TABLE_II)
+def test_newcombes_published_table(counts, expected):
+    got = rate_difference_interval(*counts)
+    assert (got.low, got.high) == pytest.approx(expected, abs=5e-5)
+
+
+def hand_newcombe(k1, n1, k2, n2):
+    """Method 10 from the hand-computed Wilson intervals (hand_wilson), not from scipy."""
+    p1, p2 = k1 / n1, k2 / n2
+    (l1, u1), (l2, u2) = hand_wilson(k1, n1), hand_wilson(k2, n2)
+    return p1 - p2 - math.hypot(p1 - l1, u2 - p2), p1 - p2 + math.hypot(u1 - p1, p2 - l2)
+
+
+@pytest.mark.parametrize("counts", [(3, 10, 7, 12), (0, 13, 5, 89), (13, 13, 60, 89), (1, 1, 2, 4)])
+def test_newcombe_by_hand_from_the_wilson_formula(counts):
+    got = rate_difference_interval(*counts)
+    assert (got.low, got.high) == pytest.approx(hand_newcombe(*counts), abs=1e-9)
+
+
+def test_newcombe_at_zero_and_one_hundred_percent():
+    # 13 of 13 neutral faces labelled neutral: Wilson's interval for that group alone is 77% to
+    # 100%, and the difference keeps all of that uncertainty
+    everyone = rate_difference_interval(13, 13, 9, 13)
+    one = wilson_interval(13, 13)
+    nine = wilson_interval(9, 13)
+    assert everyone.estimate == pytest.approx(4 / 13) and everyone.high <= 1
+    assert everyone.low == pytest.approx(4 / 13 - math.hypot(1 - one.low, nine.high - 9 / 13))
+    assert everyone.high == pytest.approx(4 / 13 + (9 / 13 - nine.low))  # 13 of 13: nothing above
+    nine_of_13 = np.r_[np.ones(9), np.zeros(4)]
+    assert everyone.width > 1.2 * difference_interval(np.ones(13), nine_of_13).width  # the bootstrap's
+    nobody = rate_difference_interval(0, 13, 4, 13)
+    assert nobody.estimate == pytest.approx(-4 / 13)  # the mirror image: 0% is 100% of the other outcome
+    assert (nobody.low, nobody.high) == pytest.approx((-everyone.high, -everyone.low))
+    # both groups all counted: no difference, and an interval of real width around it
+    both = rate_difference_interval(13, 13, 10, 10)
+    assert both.estimate == 0 and not both.excludes_zero
+    assert both.low == pytest.approx(-(1 - wilson_interval(13, 13).low))
+    assert both.high == pytest.approx(1 - wilson_interval(10, 10).low)
+    assert rate_difference_interval(0, 13, 0, 10).width == pytest.approx(both.width)
+    # swapping the groups mirrors the interval
+    swapped = rate_difference_interval(9, 13, 13, 13)
+    assert (swapped.low, swapped.high) == pytest.approx((-everyone.high, -everyone.low))
+
+
+def test_newcombe_for_an_empty_group_and_a_group_of_one():
+    for counts in [(0, 0, 3, 10), (3, 10, 0, 0), (0, 0, 0, 0)]:
+        empty = rate_difference_interval(*counts)
+        assert all(math.isnan(v) for v in (empty.estimate, empty.low, empty.high))
+        assert not empty.excludes_zero
+    single = rate_difference_interval(1, 1, 2, 4)
+    assert single.estimate == 0.5 and single.low < 0 < single.high  # one person proves nothing
+    assert -1 <= single.low and single.high <= 1
+    with pytest.raises(AuditError):
+        rate_difference_interval(5, 4, 1, 2)
+
+
+def test_a_wider_confidence_gives_a_wider_difference_interval():
+    assert rate_difference_interval(5, 20, 9, 20, 0.99).width > rate_difference_interval(5, 20, 9, 20).width
+
+
+def test_the_audit_does_not_call_a_gap_established_against_a_group_at_100_percent():
+    # 13 of 13 people's neutral faces labelled "neutral", against 48 of 60: the bootstrap over
+    # people said 10 to 30 points, "excludes zero"; Newcombe's interval includes zero
+    spec = [("all", "man", "happy", "neutral", 0.1) for _ in range(13)]
+    spec += [("rest", "man", "happy", "neutral" if i < 48 else "sad", 0.1) for i in range(60)]
+    people, pairs = synthetic(spec)
+    result = run_audit(people, pairs, n_resamples=200)
+    gap = row(result.differences("group"), "all", "neutral_neutral")
+    expected = rate_difference_interval(13, 13, 48, 60)
+    assert (gap["difference"], gap["low"], gap["high"]) == pytest.approx(
+        (expected.estimate, expected.low, expected.high)
+    )
+    assert gap["low"] < 0 < gap["high"] and not gap["excludes zero"]
+    assert gap["interval"] == audit.RATE_DIFFERENCE_METHOD and "Newcombe" in gap["interval"]
+    bootstrap_gap = difference_interval(np.ones(13), np.r_[np.ones(48), np.zeros(12)])
+    assert bootstrap_gap.excludes_zero  # what the audit said before
 
 
 def test_a_group_of_one_or_nobody_has_no_interval():
@@ -275,13 +390,49 @@ def test_power_simulation_is_seeded_and_checks_its_arguments():
         people_needed(0.5, 0.0)
 
 
-def test_the_binomial_shortcut_gives_the_people_bootstrap_interval():
-    # 4 of 10 people versus 8 of 10: the simulation's shortcut and the audit's own interval agree
-    rng = np.random.default_rng(0)
-    low, high = audit._binary_bootstrap_bounds(np.array([4]), np.array([8]), 10, 40000, 0.95, rng)
-    a, b = np.r_[np.ones(4), np.zeros(6)], np.r_[np.ones(8), np.zeros(2)]
-    direct = difference_interval(b, a, n_resamples=40000)
-    assert (low[0], high[0]) == pytest.approx((direct.low, direct.high), abs=0.02)
+def test_the_vectorised_wilson_bounds_are_scipys():
+    for n in (1, 2, 9, 13, 50, 101):
+        k = np.arange(n + 1)
+        _, low, high = audit._wilson_bounds(k, np.full(n + 1, n))
+        for i in k:
+            ci = binomtest(int(i), n).proportion_ci(confidence_level=0.95, method="wilson")
+            assert (low[i], high[i]) == pytest.approx((ci.low, ci.high), abs=1e-12)
+
+
+def test_the_simulation_uses_the_audits_interval_for_every_pair_of_counts():
+    for n_a, n_b in ((7, 11), (13, 13), (1, 3)):
+        k_a, k_b = np.meshgrid(np.arange(n_a + 1), np.arange(n_b + 1), indexing="ij")
+        low, high = audit._newcombe_bounds(k_a.ravel(), n_a, k_b.ravel(), n_b)
+        for i, (a, b) in enumerate(zip(k_a.ravel(), k_b.ravel(), strict=True)):
+            expected = rate_difference_interval(int(a), n_a, int(b), n_b)
+            assert (low[i], high[i]) == pytest.approx((expected.low, expected.high), abs=1e-12)
+
+
+def test_simulated_power_is_exact_per_made_up_audit():
+    # the same made-up counts, each audited with the audit's own function, give the same power
+    simulations, n, n_other, seed = 300, 13, 20, 4
+    rng = np.random.default_rng(seed)
+    k_a = rng.binomial(n, 0.5, size=simulations)
+    k_b = rng.binomial(n_other, 0.75, size=simulations)
+    by_audit = np.mean(
+        [
+            rate_difference_interval(int(b), n_other, int(a), n).excludes_zero
+            for a, b in zip(k_a, k_b, strict=True)
+        ]
+    )
+    got = simulate_power(0.5, 0.25, n, n_other=n_other, simulations=simulations, seed=seed)
+    assert got == pytest.approx(by_audit)
+
+
+def test_simulated_power_agrees_with_the_exact_sum_over_every_audit():
+    from scipy.stats import binom
+
+    n, base, gap = 25, 0.4, 0.3
+    k_a, k_b = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
+    low, high = audit._newcombe_bounds(k_b.ravel(), n, k_a.ravel(), n)
+    weights = binom.pmf(k_a.ravel(), n, base) * binom.pmf(k_b.ravel(), n, base + gap)
+    exact = float(np.sum(weights * ((low > 0) | (high < 0))))
+    assert simulate_power(base, gap, n, simulations=40000) == pytest.approx(exact, abs=0.01)
 
 
 def test_people_needed_for_a_ten_point_gap_is_in_the_hundreds():
@@ -326,22 +477,22 @@ def test_the_negative_score_on_neutral_faces(standard):
     assert row(table, "B", "negative_on_neutral")["estimate"] == pytest.approx(0.6)
     assert row(table, "B", "negative_on_neutral")["interval"] == "bootstrap over people"
     d = row(table, "D", "negative_on_neutral")
-    assert d["estimate"] == pytest.approx(0) and math.isnan(d["low"])  # a group of one
+    assert math.isnan(d["estimate"]) and math.isnan(d["low"]) and d["not shown"]  # a group of one
 
 
 def test_small_groups_are_shown_and_marked(standard):
     table = standard.table("group")
     for group in ("C", "D"):
-        assert (
-            row(table, group, "smile_happy")["too few"]
-            and row(table, group, "smile_happy")["note"] == TOO_FEW
-        )
+        assert row(table, group, "smile_happy")["too few"]
+    assert row(table, "C", "smile_happy")["note"] == TOO_FEW
+    assert row(table, "D", "smile_happy")["note"] == NOT_SHOWN  # one person: see MIN_SHOWN
     for group in ("A", "B", WHOLE_SET):
         assert not row(table, group, "smile_happy")["too few"]
     summary = standard.summary("group")
     assert list(summary.index) == [WHOLE_SET, "A", "B", "C", "D"]
     assert list(summary["people"]) == [26, 12, 10, 3, 1]
-    assert TOO_FEW in summary.loc["D", "posed smile labelled 'happy'"]
+    assert summary.loc["D", "posed smile labelled 'happy'"] == f"{NOT_SHOWN} (n = 1)"
+    assert TOO_FEW in summary.loc["C", "posed smile labelled 'happy'"]
     assert TOO_FEW not in summary.loc["A", "posed smile labelled 'happy'"]
     assert "6 of 11" in summary.loc["A", "posed smile labelled 'happy'"]
 
@@ -375,8 +526,10 @@ def test_differences_from_everyone_else(standard):
     # B: 0 of 10 neutral; everyone else: 9 + 3 + 1 = 13 of 16
     assert b["difference"] == pytest.approx(0 - 13 / 16)
     assert b["excludes zero"] and (b["n"], b["n compared"]) == (10, 16) and not b["too few"]
+    assert b["interval"] == audit.RATE_DIFFERENCE_METHOD
+    assert row(diffs, "B", "negative_on_neutral")["interval"] == "bootstrap over people"
     d = diffs[(diffs["group"] == "D") & (diffs["measure"] == "smile_happy")].iloc[0]
-    assert d["too few"] and math.isnan(d["low"])  # a group of one
+    assert d["too few"] and d["not shown"] and math.isnan(d["low"]) and math.isnan(d["difference"])
     named = standard.differences("group", reference="A")
     assert "A" not in set(named["group"]) and set(named["compared with"]) == {"A"}
     with pytest.raises(AuditError):
@@ -509,7 +662,7 @@ def test_the_plot_states_its_numbers_in_its_alt_text(standard):
     a = wilson_interval(6, 11)
     assert f"A 55%, 95% interval {a.low:.0%} to {a.high:.0%}, n = 11" in alt
     assert "B 100%" in alt and "n = 10" in alt
-    assert f"D 0%, 95% interval 0% to {wilson_interval(0, 1).high:.0%}, n = 1, {TOO_FEW}" in alt
+    assert f"D: {NOT_SHOWN}, n = 1" in alt and "D 0%" not in alt
     assert "whole set 76% (n = 25)" in alt  # 19 of 25 smiles labelled happy
     assert "B 0.60" in alt  # the negative score, as a mean
     assert "self-reported" in figure.caption and "model A" in figure.caption
@@ -557,9 +710,12 @@ def test_the_card_has_the_fixed_section_the_hashes_and_the_plot(standard):
     assert "intervals for groups of at least 10 people exclude zero" in card.markdown
     differences = audit.differences_summary(standard, "group")
     assert "; excludes zero" in differences.loc["B", "neutral face labelled 'neutral'"]
-    assert differences.loc["D", "posed smile labelled 'happy'"].endswith(TOO_FEW)
+    assert differences.loc["D", "posed smile labelled 'happy'"] == f"{NOT_SHOWN} (n = 1)"
+    assert differences.loc["C", "posed smile labelled 'happy'"].endswith(TOO_FEW)
+    assert "Newcombe" in card.markdown and "Wilson" in card.markdown and "bootstrap" in card.markdown
     assert differences.attrs["intervals"] == 8  # A and B, 4 measures each
-    assert not any(f"p{i:03d}" in card.html for i in range(26))  # no person, no photo named
+    words = re.sub(r'src="data:[^"]*"', "", card.html)  # the PNG's base64 may hold any letters
+    assert not any(f"p{i:03d}" in words for i in range(26))  # no person, no photo named
 
 
 def test_the_london_sets_consent_and_counts_are_as_the_issue_says():
@@ -594,6 +750,131 @@ def test_fairface_groups_are_annotators_guesses_and_posed_measures_are_empty():
 
 
 # ---------------------------------------------------------------------------------------------
+# Groups of one or two people: their size, and nothing else
+
+
+def mentions(text: str, group: str) -> list[str]:
+    """Every stretch of ``text`` from a mention of ``group`` to the next separator."""
+    return [m.group(0) for m in re.finditer(re.escape(group) + r".*?(?=[;|\n\"<]|\.\s|\.$|$)", text)]
+
+
+def table_rows(text: str, group: str) -> list[str]:
+    """The rows of ``group`` in the Markdown and HTML tables of ``text``."""
+    markdown = [line for line in text.splitlines() if line.startswith(f"| {group} |")]
+    return markdown + re.findall(rf"<tr><th>{re.escape(html.escape(group))}</th>(.*?)</tr>", text)
+
+
+def shows_no_result(snippet: str) -> bool:
+    """No rate (a percentage), no mean (0.25) and no signed difference (+7, −0.12) in it."""
+    return not re.search(r"%|\d\.\d|[+−]\d", snippet)
+
+
+@pytest.fixture(scope="module")
+def with_tiny_groups():
+    """The standard set plus group E of two people; D has one person, C three."""
+    spec = standard_spec() + [("E", "man", "happy", "sad", 0.3), ("E", "woman", "surprise", "neutral", 0.5)]
+    people, pairs = synthetic(spec)
+    return run_audit(people, pairs, n_resamples=200)
+
+
+def test_the_minimum_shown_is_a_named_constant_with_its_reason():
+    assert MIN_SHOWN == 3
+    source = inspect.getsource(audit)
+    docstring = re.search(r'MIN_SHOWN = 3\n"""(.*?)"""', source, re.DOTALL)
+    assert docstring and "Why 3" in docstring.group(1) and "east Asian/white" in docstring.group(1)
+    assert NOT_SHOWN == "fewer than 3 people: not shown, to protect the individuals"
+
+
+def test_groups_of_one_or_two_show_their_size_but_no_rate_interval_or_k(with_tiny_groups):
+    table = with_tiny_groups.table("group")
+    for group, people in (("D", 1), ("E", 2)):
+        for m in audit.MEASURES:
+            r = row(table, group, m.key)
+            assert r["people"] == people and r["n"] == people
+            assert pd.isna(r["k"]) and r["note"] == NOT_SHOWN and r["not shown"] and r["too few"]
+            assert all(math.isnan(r[c]) for c in ("estimate", "low", "high"))
+    for m in audit.MEASURES:  # three people are shown, marked "too few people to say"
+        c = row(table, "C", m.key)
+        assert not c["not shown"] and not math.isnan(c["estimate"]) and c["note"] == TOO_FEW
+    summary = with_tiny_groups.summary("group")
+    assert list(summary.loc[["C", "D", "E"], "people"]) == [3, 1, 2]
+    for m in audit.MEASURES:
+        assert summary.loc["D", m.title] == f"{NOT_SHOWN} (n = 1)"
+        assert summary.loc["E", m.title] == f"{NOT_SHOWN} (n = 2)"
+    # the whole set still counts everyone, the small groups included
+    assert row(table, WHOLE_SET, "smile_happy")["people"] == 28
+
+
+def test_groups_of_one_or_two_have_no_difference(with_tiny_groups):
+    diffs = with_tiny_groups.differences("group")
+    for group in ("D", "E"):
+        for _, r in diffs[diffs["group"] == group].iterrows():
+            assert r["not shown"] and r["note"] == NOT_SHOWN and not r["excludes zero"]
+            assert all(math.isnan(r[c]) for c in ("difference", "low", "high"))
+    assert not row(diffs, "C", "smile_happy")["not shown"]
+    # compared with a group of two, any difference would give away its rate
+    against_e = with_tiny_groups.differences("group", reference="E")
+    assert against_e["not shown"].all() and against_e["difference"].isna().all()
+    text = audit.differences_summary(with_tiny_groups, "group")
+    for m in audit.MEASURES:
+        assert text.loc["D", m.title] == f"{NOT_SHOWN} (n = 1)"
+        assert text.loc["E", m.title] == f"{NOT_SHOWN} (n = 2)"
+    assert text.attrs["intervals"] == 8  # A and B only, as before
+
+
+def test_intersections_of_one_or_two_people_are_not_shown(with_tiny_groups):
+    table = with_tiny_groups.table(("gender", "group"))
+    for group in ("woman × D", "man × E", "woman × E", "woman × C"):
+        r = row(table, group, "smile_happy")
+        assert r["not shown"] == (r["people"] in (1, 2)), group
+    assert row(table, "woman × D", "smile_happy")["not shown"]
+    assert row(table, "man × C", "smile_happy")["people"] == 3
+    assert not row(table, "man × C", "smile_happy")["not shown"]
+    empty = row(table, "man × D", "smile_happy")
+    assert empty["note"] == EMPTY and not empty["not shown"]
+
+
+def test_groups_of_one_or_two_have_no_dot_and_no_number_in_the_plot(with_tiny_groups):
+    figure = with_tiny_groups.plot("group")
+    assert f"D: {NOT_SHOWN}, n = 1" in figure.alt and f"E: {NOT_SHOWN}, n = 2" in figure.alt
+    for group in ("D", "E"):
+        assert all(
+            shows_no_result(x) for x in mentions(figure.alt, group + " ") + mentions(figure.alt, group + ":")
+        )
+    assert "C 100%" in figure.alt  # three people are shown
+    fig = audit.audit_figure(with_tiny_groups, "group")
+    groups = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert groups == ["A", "B", "C", "E", "D"]
+    for axis in fig.axes:
+        dots = [line for line in axis.get_lines() if line.get_marker() == "o"]
+        rows_with_dots = {round(float(line.get_ydata()[0])) for line in dots}
+        assert rows_with_dots == {0, 1, 2}  # A, B and C; none for E (row 3) or D (row 4)
+        assert sum(NOT_SHOWN in t.get_text() for t in axis.texts) == 2
+    assert NOT_SHOWN in figure.caption
+
+
+def test_groups_of_one_or_two_have_no_number_in_the_card_or_the_comparison(with_tiny_groups):
+    card = with_tiny_groups.card("group")
+    results = card.markdown.split("#### Results")[1].split("[Figure")[0]
+    assert f"| D | 1 | {NOT_SHOWN} (n = 1) |" in results and f"| E | 2 | {NOT_SHOWN} (n = 2) |" in results
+    for text in (card.markdown, card.html):
+        for group in ("D", "E"):
+            rows = table_rows(text, group)
+            assert len(rows) == 2 and all(shows_no_result(x) for x in rows), rows  # results, differences
+            assert all(shows_no_result(x) for x in mentions(text, group + ":"))
+    assert f"Groups of fewer than {MIN_SHOWN} people are listed with their size only" in card.markdown
+    people, pairs_b = with_tiny_groups.people, None
+    spec = standard_spec() + [("E", "man", "happy", "sad", 0.3), ("E", "woman", "surprise", "neutral", 0.5)]
+    _, pairs_b = synthetic(spec, MODEL_B)
+    other = run_audit(people, pairs_b, n_resamples=100)
+    table = compare([with_tiny_groups, other], "group")
+    tiny = table[table["group"].isin(["D", "E"])]
+    assert tiny["estimate"].isna().all() and tiny["low"].isna().all() and tiny["not shown"].all()
+    alt = compare_plot([with_tiny_groups, other], "group").alt
+    assert f"E: {NOT_SHOWN}, n = 2" in alt and "E 50%" not in alt and "E 100%" not in alt
+
+
+# ---------------------------------------------------------------------------------------------
 # The real London Set, with the default pipeline (structure only)
 
 
@@ -614,6 +895,29 @@ def test_audit_of_the_london_set_with_the_default_pipeline(offline_dir):
             assert r["low"] - 1e-9 <= r["estimate"] <= r["high"] + 1e-9
     assert row(table, "east Asian/white", "smile_happy")["too few"]
     assert not row(table, "white", "smile_happy")["too few"]
+    # east Asian/white is one person: their group and its size, never their results
+    lone = table[table["group"] == "east Asian/white"]
+    assert (lone["people"] == 1).all() and lone["not shown"].all() and lone["k"].isna().all()
+    assert lone[["estimate", "low", "high"]].isna().all().all()
+    summary = result.summary("ethnic group")
+    assert summary.loc["east Asian/white", "people"] == 1
+    assert set(summary.loc["east Asian/white"].iloc[1:]) == {f"{NOT_SHOWN} (n = 1)"}
+    differences = result.differences("ethnic group")
+    assert differences[differences["group"] == "east Asian/white"]["difference"].isna().all()
+    alt = result.plot("ethnic group").alt
+    assert alt.count(f"east Asian/white: {NOT_SHOWN}, n = 1") == len(audit.MEASURES)
+    both_alt = result.plot(("gender", "ethnic group")).alt
+    assert f"male × east Asian/white: {NOT_SHOWN}, n = 1" in both_alt
+    card_by_group = result.card("ethnic group")
+    for text in (alt, both_alt, card_by_group.markdown):
+        snippets = mentions(text, "east Asian/white")
+        assert snippets and all(shows_no_result(x) for x in snippets)
+    for text in (card_by_group.markdown, card_by_group.html):
+        rows = table_rows(text, "east Asian/white")
+        assert len(rows) == 2 and all(shows_no_result(x) for x in rows)
+    ages = result.summary("age band")
+    assert ages.loc["not reported", "people"] == 2
+    assert set(ages.loc["not reported"].iloc[1:]) == {f"{NOT_SHOWN} (n = 2)"}
     assert result.pipeline.model_sha256 == core.model_info().sha256
     card = result.card()
     assert result.pipeline.model_sha256 in card.html and "to illustrate research" in card.html

@@ -141,7 +141,7 @@ def test_start_serves_the_working_copy_with_the_course_settings(monkeypatch, tmp
     monkeypatch.setenv("EMOLAB_WORKSPACE", str(tmp_path / "copy"))
     monkeypatch.setattr(course, "ensure_environment", lambda kind: Path(sys.executable))
     monkeypatch.setattr(course, "pin_lab_settings", lambda python: None)
-    monkeypatch.setattr(course, "run", lambda command, **kwargs: launched.append(command) or 0)
+    monkeypatch.setattr(course, "hand_over", lambda command: launched.append(command) or 0)
     course.start(["--no-browser"])
     (command,) = launched
     assert command[1:4] == ["-m", "jupyter", "lab"] and command[-1] == "--no-browser"
