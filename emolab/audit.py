@@ -1163,7 +1163,7 @@ def _draw_measure(
         y = i + offset
         if row.get("not shown", False) or row["n"] == 0:
             words = (
-                f"{NOT_SHOWN} (n = {row['n']})"
+                f"not shown: fewer than {MIN_SHOWN} people (n = {row['n']})"  # short: fits the panel
                 if row.get("not shown", False)
                 else f"{EMPTY if row['people'] == 0 else NOTHING_TO_COUNT} (n = 0)"
             )
