@@ -38,11 +38,20 @@ module                 what it holds                                            
                        ``scene_and_crop``
 ``alerts``             the CCTV alert rule (``AlertRule``), flag tables,          3
                        the threshold explorer
-``audit``              who the classifier fails: people sets (``london_set``,     4
+``audit``              who the classifier fails: people sets (``london_set``,     4, 5
                        self-reported; ``fairface_set``, annotators' guesses),
                        per-group rates with Wilson and people-bootstrap
                        intervals, ``run_audit``, ``audit_pipelines``,
                        ``compare_plot``, power simulation, the audit card
+``degrade``            what a CCTV camera does to a face: small pure functions    5
+                       (face height, blur, motion blur, JPEG, low light,
+                       infrared, camera pitch, distance; mask and sunglasses
+                       drawn as simulations) and ``DEGRADATIONS``, the registry
+``robustness``         where labels flip: ``people`` (the stated subset),         5
+                       ``sweep`` (degrade, then analyse; cached, threaded),
+                       ``Sweep.curves`` with Wilson intervals, ``first_flips``,
+                       ``curves_plot``, ``overview_plot``; agreement between
+                       two pipelines (``agreement``, ``cohen_kappa``)
 ``poll``               a drop-down poll for learners' own guesses (keyboard-safe   3
                        widget; answers in memory only)
 ``explorer``           ``ThresholdExplorer``: the threshold explorer's labelled   3

@@ -600,6 +600,7 @@ def detector_settings(max_detect_side: int | None, detector: str = "opencv", mod
             "deepface": deepface.__version__,
             "opencv": cv2.__version__,
             "detector_sha256": detector_info("yunet").sha256,
+            "yunet_version": zoo.ZOO_PIPELINE_VERSION,  # how YuNet is called (tiny frames padded)
             "score_threshold": zoo.YUNET_SCORE_THRESHOLD,
             "nms_threshold": zoo.YUNET_NMS_THRESHOLD,
             "top_k": zoo.YUNET_TOP_K,

@@ -331,3 +331,14 @@ def test_the_course_figures_show_either_models_input():
         assert size in figure.alt and analysis.pipeline in figure.caption
         assert context.scene_and_crop(analysis, photo).png  # draws without error
         assert kind in context.pixel_share(analysis).describe()
+
+
+def test_yunet_on_a_tiny_frame_never_returns_a_broken_box():
+    # Without padding, YuNet gave non-finite boxes on most runs on a 32x32 frame (an OverflowError
+    # when the box was clamped); with it, a tiny frame is analysed like any other.
+    frame = cv2.resize(rgb_of("london/smiling/001_08.jpg"), (32, 32), interpolation=cv2.INTER_AREA)
+    for _ in range(40):
+        rows = zoo.detect(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+        assert np.isfinite(rows).all()
+        for model in ("raf-db", "fer2013"):
+            emolab.analyze_frame(frame, color="rgb", detector="yunet", model=model)
