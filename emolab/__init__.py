@@ -50,8 +50,10 @@ module                 what it holds                                            
 ``robustness``         where labels flip: ``people`` (the stated subset),         5
                        ``sweep`` (degrade, then analyse; cached, threaded),
                        ``Sweep.curves`` with Wilson intervals, ``first_flips``,
-                       ``curves_plot``, ``overview_plot``; agreement between
-                       two pipelines (``agreement``, ``cohen_kappa``)
+                       ``curves_plot``, ``curves_table``, ``overview_plot``,
+                       ``examples_plot`` (one photo, degraded each way);
+                       agreement between two pipelines (``agreement``,
+                       ``cohen_kappa``)
 ``poll``               a drop-down poll for learners' own guesses (keyboard-safe   3
                        widget; answers in memory only)
 ``explorer``           ``ThresholdExplorer``: the threshold explorer's labelled   3
@@ -62,9 +64,14 @@ module                 what it holds                                            
                        live and never saved in the notebook file
 ``server_hooks``       the save hook ``course.py start`` installs: no widget      (server)
                        state in saved notebooks
-``webcam.widget``      ``camera()``: the live camera (or sample clip) widget      2, 3
+``webcam.widget``      ``camera()``: the live camera (or sample clip) widget;    2, 3
+                       ``simulated_camera()``: the same widget, simulated
 ``webcam.recorder``    ``Recorder``: bounded in-memory recording; ``.trace()``     2, 3
 ``webcam.clips``       ``record_clip``: a sample clip's Trace, without a browser  2
+``webcam.simulated``   a simulated camera for classrooms without webcams: one     2
+                       London Set photo with shot noise and sway, then dimming
+                       light, then a 2-D turn (``SimulatedCamera``);
+                       ``record_simulation``: its Trace, with each frame's phase
 ``webcam.frames``      JPEG and payload helpers of the widget (in memory only)    2, 3
 ``webcam.stats``       frame counts and timings of the widget's loop              2, 3
 ``webcam.server``      the Jupyter server setting for low-latency websockets      (server)

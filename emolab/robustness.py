@@ -29,7 +29,7 @@ degradation with every pipeline on it.
 family: DeepFace's FER2013 model with YuNet, and the OpenCV Zoo's RAF-DB model (YuNet too). The
 Haar pipeline costs two to three times as much per full-size frame; name it in ``pipelines=`` to
 add it (face height alone with Haar adds about 5 s to a first run). **Plan.** By default
-(:data:`LESSON_STRENGTHS`) face height as a curve and three degradations at one setting each,
+(:data:`LESSON_STRENGTHS`) face height as a curve and two degradations at one setting each,
 so that the lesson's first run fits its time; :data:`FULL_STRENGTHS` is every degradation at
 every registry strength. :func:`overview_plot` puts one setting of each degradation side by side.
 
@@ -76,16 +76,15 @@ SUBSET_PIPELINES = ("DeepFace (Haar + FER2013)", "OpenCV Zoo (YuNet + RAF-DB)")
 # The default plan of a lesson's sweep, sized so the lesson's first run fits its time (measured in
 # benchmarks/robustness_bench.py): face height as a curve (frames with a small face cost almost
 # nothing to analyse: 5 strengths around where YuNet loses half the faces, between 32 and 24
-# pixels; none is left at 20), and three degradations at one setting a CCTV camera commonly
-# produces: a sideways smear, a dim scene, a face mask. Each full-size setting costs 48 photos x
+# pixels; none is left at 20), and two degradations at one setting a CCTV camera commonly
+# produces: a sideways smear and a face mask. Each full-size setting costs 48 photos x
 # 2 pipelines, about 14 s on a busy 2-core machine. :data:`FULL_STRENGTHS` (the registry's
 # strengths for every degradation) is the complete sweep, for a second run or an instructor.
 LESSON_STRENGTHS = {
     "face_height": (48, 32, 28, 24, 20),
     "motion_blur": (64,),
-    "low_light": (0.03,),
     "mask": (0.85,),
-}
+}  # low light is left out: generating its shot noise costs about 1.2 s a photo (exercise 3 adds it)
 FULL_STRENGTHS = {name: d.strengths for name, d in degrade.DEGRADATIONS.items()}
 MEASURES = {
     "found": "face found (% of people)",
@@ -638,6 +637,8 @@ class Sweep:
         obs = self.observations
         rows = []
         for (name, step), part in obs.groupby(["degradation", "step"], sort=False):
+            if step == 0 and rows:  # every degradation starts from the same clean photos: once
+                continue
             left = part[part["pipeline"] == a].set_index("file")["label"]
             right = part[part["pipeline"] == b].set_index("file")["label"]
             both = pd.concat([left, right], axis=1, keys=["a", "b"]).dropna()
@@ -983,6 +984,24 @@ def total_variation(p, q) -> float:
     return float(0.5 * np.abs(np.asarray(p, dtype=float) - np.asarray(q, dtype=float)).sum())
 
 
+def _photo_name(source) -> str:
+    """A course photo's catalogue name (never the path of its cached copy); otherwise "your photo"."""
+    found = assets.find_asset(source) if source else None
+    return found.file if found is not None else "your photo"
+
+
+def curves_table(curves):
+    """:meth:`Sweep.curves` as a table to read: one row per pipeline and setting, each measure as
+    "k of n (low to high)", or "n = 0" where there was nothing to count."""
+    table = curves[["pipeline", "setting"]].copy()
+    for m in MEASURES:
+        k, n, low, high = (curves[f"{m} {part}"] for part in ("k", "n", "low", "high"))
+        table[m] = [
+            f"{k[i]} of {n[i]} ({low[i]:.0%} to {high[i]:.0%})" if n[i] else "n = 0" for i in curves.index
+        ]
+    return table.set_index(["pipeline", "setting"])
+
+
 def agreement(
     analyses_a, analyses_b, *, a: str | None = None, b: str | None = None, top: int = 5
 ) -> Agreement:
@@ -1006,7 +1025,7 @@ def agreement(
             continue
         rows.append(
             {
-                "photo": x.source,
+                "photo": _photo_name(x.source),
                 f"label ({_short(a)})": x.top_label,
                 f"label ({_short(b)})": y.top_label,
                 "total variation": total_variation(x.largest_face.scores, y.largest_face.scores),
@@ -1019,3 +1038,64 @@ def agreement(
         frame.sort_values("total variation", ascending=False, kind="stable").head(top).reset_index(drop=True)
     )
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# One photo, degraded several ways
+
+EXAMPLE_SETTINGS = (
+    ("face_height", 48),
+    ("face_height", 24),
+    ("blur", 16),
+    ("motion_blur", 64),
+    ("jpeg", 5),
+    ("low_light", 0.03),
+    ("infrared", 1.0),
+    ("pitch", 45),
+    ("distance", 8),
+    ("mask", 0.85),
+    ("sunglasses", 0.85),
+)
+DISPLAY_SIDE = 450  # pixels a panel's picture keeps (every n-th pixel: for display only)
+
+
+def _example_title(name: str, strength) -> str:
+    d = degrade.get(name)
+    words = name.replace("_", " ")
+    title = d.label(strength) if d.parameter == words else f"{words}\n{d.label(strength)}"
+    return title + ("\n(simulation)" if d.simulation else "")
+
+
+def examples_plot(photo: Photo, settings=EXAMPLE_SETTINGS) -> Figure:
+    """The whole photo of one subset member, clean and then degraded at each (name, strength) of
+    ``settings``, as a camera would deliver it: a credited Figure whose alt text lists every
+    panel, with the simulations said to be simulations."""
+    from .display import MIN_TEXT_PT, Credit
+
+    clean = load_image(assets.fetch(photo.asset)).rgb
+    panels = [("clean photo", clean)]
+    for name, strength in settings:
+        degraded = degrade.apply(name, clean, strength, box=photo.box, landmarks=photo.landmarks)
+        panels.append((_example_title(name, strength), degraded))
+    columns = 4
+    rows = -(-len(panels) // columns)
+    fig, axes = subplots(rows, columns, figsize=(8.5, 2.55 * rows), layout="constrained")
+    for axis in np.atleast_1d(axes).flat:
+        axis.axis("off")
+    for axis, (title, rgb) in zip(np.atleast_1d(axes).flat, panels, strict=False):
+        step = max(1, rgb.shape[1] // DISPLAY_SIDE)
+        axis.imshow(rgb[::step, ::step], interpolation="nearest")
+        axis.set_title(title, fontsize=MIN_TEXT_PT)
+    described = "; ".join(title.replace("\n", " ") for title, _ in panels)
+    simulated = [name.replace("_", " ") for name, _ in settings if degrade.get(name).simulation]
+    caption = f"The same photo, degraded {len(panels) - 1} ways."
+    if simulated:
+        caption += (
+            f" {', '.join(sorted(set(simulated)))}: simulations (drawn or warped pixels, not photos "
+            "taken that way)."
+        )
+    alt = (
+        f"{len(panels)} panels, each the whole studio photo of London Set participant "
+        f"{photo.person_id} ({photo.condition}), as a camera would deliver it: {described}."
+    )
+    return Figure(fig, alt, caption, credits=(Credit.of(photo.asset),))

@@ -1,8 +1,9 @@
 """Lesson 2's checks: each passes a right answer and explains a wrong, missing or `...` one.
 
-Two kinds of trace are used. A hand-made trace, whose answers are worked out by hand below, pins
-every message to a known wrong answer. The real recording of the exercises' clip (the real model,
-no camera) shows that the checks recompute their answers from whatever the model said: its
+Two kinds of trace are used. Hand-made traces (a clip's, and a simulated camera's with its three
+phases), whose answers are worked out by hand below, pin every message to a known wrong answer.
+The real recording of the exercises' clip and a real (short) simulated camera (the real model, no
+camera) show that the checks recompute their answers from whatever the model said: their
 expected answers are computed here the way the worked solution computes them, never written in.
 """
 
@@ -18,6 +19,7 @@ from emolab import EMOTIONS
 from emolab.checks import Grader
 from emolab.checks import lesson02 as checks
 from emolab.video import as_trace
+from emolab.webcam.simulated import PHASES, SimulatedCamera, SimulatedTrace
 
 CLIP = "video/grid_lbbc2a.mpg"  # the exercises' clip
 
@@ -39,6 +41,35 @@ HAND = {
 }
 
 
+# The simulated camera's trace, by hand: 10 frames a phase. A second "neutral" row and a
+# "happy" one whose "neutral" score is 0.40.
+N2 = [0.05, 0.01, 0.05, 0.10, 0.12, 0.02, 0.65]  # top "neutral" 0.65
+STILL_ROWS = [N] * 6 + [H] + [N2] * 3  # labels: neutral x9, happy: the most frequent is "neutral"
+DIM_ROWS = [N] * 5 + [NO_FACE] * 2 + [S] * 2 + [H]  # 8 faces, 3 of them not "neutral"
+TURN_ROWS = [N] * 8 + [S] * 2
+HAND_SIM = {
+    "still_range": 0.30,  # "neutral" in the still phase: 0.70, 0.40 or 0.65
+    "dim_share": 0.375,  # 3 of the 8 frames with a face in the dimming phase
+}
+
+
+def make_sim_trace() -> SimulatedTrace:
+    rows = STILL_ROWS + DIM_ROWS + TURN_ROWS
+    plain = as_trace([(i / 10, row) for i, row in enumerate(rows)], source="hand-made simulation")
+    return SimulatedTrace(
+        plain.times,
+        plain.scores,
+        plain.labels,
+        source=plain.source,
+        phases=[phase for phase in PHASES for _ in range(10)],
+        exposures=[1.0] * 30,
+        yaws=[0.0] * 30,
+    )
+
+
+HAND_SIM_TRACE = make_sim_trace()
+
+
 @pytest.fixture(scope="module")
 def grader():
     return Grader("02")
@@ -58,8 +89,20 @@ def clip_trace():
     return record_clip(CLIP)
 
 
-def worked_answers(trace) -> dict:
+@pytest.fixture(scope="module")
+def real_sim_trace():
+    from emolab.webcam import record_simulation
+
+    return record_simulation(SimulatedCamera(seed=7, phase_seconds=(1.5, 1.5, 1.5)))
+
+
+def worked_answers(trace, sim_trace=HAND_SIM_TRACE) -> dict:
     """The worked solution's answers, computed the way the solution notebook computes them."""
+    still, dim = sim_trace.phase("still face"), sim_trace.phase("dimming light")
+    label = still.label_counts().most_common(1)[0][0]
+    column = still.scores[:, EMOTIONS.index(label)]
+    column = column[~np.isnan(column)]
+    dim_labels = [x for x in dim.labels if x]
     row = trace.scores[30]
     labelled = [label for label in trace.labels if label]
     ordered = np.sort(trace.scores[~np.isnan(trace.scores).any(axis=1)], axis=1)
@@ -72,11 +115,13 @@ def worked_answers(trace) -> dict:
         "smallest_margin": float((ordered[:, -1] - ordered[:, -2]).min()),
         "neutral_range": float(neutral.max() - neutral.min()),
         "transparency_answer": "c",
+        "still_range": float(column.max() - column.min()),
+        "dim_share": sum(1 for x in dim_labels if x != label) / len(dim_labels),
     }
 
 
-def namespace(trace, **answers) -> dict:
-    return {"trace": trace, **answers}
+def namespace(trace, sim_trace=HAND_SIM_TRACE, **answers) -> dict:
+    return {"trace": trace, "sim_trace": sim_trace, **answers}
 
 
 # --- every question ---------------------------------------------------------------------------
@@ -87,10 +132,11 @@ QUESTIONS = [
     ("q3", "smallest_margin"),
     ("q4", "neutral_range"),
     ("q5", "transparency_answer"),
+    ("q6", "still_range"),
 ]
 
 
-def test_the_grader_knows_five_questions(grader):
+def test_the_grader_knows_six_questions(grader):
     assert set(grader.checks) == {q for q, _ in QUESTIONS}
 
 
@@ -118,7 +164,7 @@ def test_a_missing_or_wrong_trace_is_explained(grader, question):
 
 def test_the_worked_answers_pass_on_the_hand_made_trace(grader, hand_trace):
     answers = worked_answers(hand_trace)
-    assert answers == pytest.approx({**HAND, "transparency_answer": "c"})
+    assert answers == pytest.approx({**HAND, "transparency_answer": "c", **HAND_SIM})
     results = grader.check_all(namespace(hand_trace, **answers))
     assert all(r.passed for r in results), [r.message for r in results if not r.passed]
 
@@ -136,9 +182,11 @@ def test_the_grader_never_raises_on_odd_answers(grader, hand_trace):
         "smallest_margin": {},
         "neutral_range": True,
         "transparency_answer": 3,
+        "still_range": "0.3",
+        "dim_share": None,
     }
     results = grader.check_all(namespace(hand_trace, **odd))
-    assert [r.passed for r in results] == [False] * 5
+    assert [r.passed for r in results] == [False] * 6
     assert all(r.message for r in results)
 
 
@@ -360,3 +408,70 @@ def test_q5_asks_for_one_letter(answer):
 
 def test_q5_wants_text():
     assert "should be a str" in q5_message(3)
+
+
+# --- q6: a photo that does not change ------------------------------------------------------------------
+
+
+def q6(still_range=0.30, dim_share=0.375, sim_trace=HAND_SIM_TRACE):
+    return checks.still_photo({"sim_trace": sim_trace, "still_range": still_range, "dim_share": dim_share})
+
+
+def q6_message(**answers) -> str:
+    return not_yet(lambda _: q6(**answers), None)
+
+
+def test_q6_passes_the_hand_worked_answers_however_written():
+    q6()
+    q6(still_range=0.3, dim_share=3 / 8)
+    q6(still_range=np.float64(0.30), dim_share=0.38)
+
+
+def test_q6_asks_for_both_of_its_answers():
+    assert "`dim_share`" in not_yet(checks.still_photo, {"sim_trace": HAND_SIM_TRACE, "still_range": 0.3})
+
+
+@pytest.mark.parametrize(
+    "wrong, says",
+    [
+        (30, "percentage"),
+        (0.25, "*top* score"),
+        (0.48, "whole trace"),
+        (0.70, "largest score alone"),
+        (0.2, "not what the data give"),
+    ],
+)
+def test_q6_explains_wrong_ranges(wrong, says):
+    assert says in q6_message(still_range=wrong)
+
+
+@pytest.mark.parametrize(
+    "wrong, says",
+    [
+        (37.5, "percentage"),
+        (3, "number of frames"),
+        (0.3, "every frame of the dimming phase"),
+        (0.625, "kept the still phase's label"),
+        (6 / 28, "whole trace"),
+        (0.5, "not what the data give"),
+    ],
+)
+def test_q6_explains_wrong_shares(wrong, says):
+    assert says in q6_message(dim_share=wrong)
+
+
+def test_q6_needs_the_simulated_cameras_trace(hand_trace):
+    assert "`sim_trace`" in not_yet(checks.still_photo, {"still_range": 0.3, "dim_share": 0.375})
+    message = not_yet(checks.still_photo, {"sim_trace": hand_trace, "still_range": 0.3, "dim_share": 0.375})
+    assert "record_simulation" in message
+
+
+def test_q6_worked_answers_pass_on_a_real_simulation(hand_trace, real_sim_trace):
+    answers = worked_answers(hand_trace, real_sim_trace)
+    assert real_sim_trace.from_camera is False
+    q6(answers["still_range"], answers["dim_share"], real_sim_trace)
+    q6(round(answers["still_range"], 2), round(answers["dim_share"], 2), real_sim_trace)
+    message = not_yet(
+        lambda _: q6(answers["still_range"] + 0.013, answers["dim_share"], real_sim_trace), None
+    )
+    assert "rounded too far" not in message

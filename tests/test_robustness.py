@@ -134,12 +134,14 @@ def test_agreement_ranks_photos_by_total_variation():
 
     happy, neutral = [0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 1]
     mixed = [0, 0, 0, 0.6, 0, 0, 0.4]
-    left = [analysis("p1", happy), analysis("p2", happy), analysis("p3", mixed)]
-    right = [analysis("p1", happy), analysis("p2", neutral), analysis("p3", neutral)]
+    # Sources as analyses carry them: a cached copy's path, a catalogue name, a learner's file.
+    p1, p2 = "/home/x/.cache/emolab/images/london/smiling/001_08.jpg", "london/smiling/002_08.jpg"
+    left = [analysis(p1, happy), analysis(p2, happy), analysis("/home/x/me.jpg", mixed)]
+    right = [analysis(p1, happy), analysis(p2, neutral), analysis("/home/x/me.jpg", neutral)]
     result = agreement(left, right, a="A (fer)", b="B (raf)", top=2)
     assert total_variation(happy, neutral) == pytest.approx(1.0)
     assert total_variation(mixed, neutral) == pytest.approx(0.6)
-    assert list(result.most_different["photo"]) == ["p2", "p3"]
+    assert list(result.most_different["photo"]) == ["london/smiling/002_08.jpg", "your photo"]
     assert list(result.most_different["total variation"]) == pytest.approx([1.0, 0.6])
     assert result.same == 1 and result.n == 3
     with pytest.raises(robustness.RobustnessError):
@@ -150,6 +152,33 @@ def test_sweep_agreement_per_strength():
     sweep = synthetic_sweep(forty_people(), pipelines=(A, B))
     table = sweep.agreement(A, B).set_index("step")
     assert list(table["n"]) == [40, 40, 30, 10] and (table["share same"] == 1).all()
+
+
+def test_sweep_agreement_gives_the_clean_photos_once_for_several_degradations():
+    rows = []
+    for degradation in ("blur", "jpeg"):
+        for pipe in (A, B):
+            for file in ("p1", "p2"):
+                rows.append(
+                    robustness._row(
+                        file, file, "smiling", pipe, degradation, 0, np.nan, fake("happy"), "happy"
+                    )
+                )
+                rows.append(
+                    robustness._row(file, file, "smiling", pipe, degradation, 1, 8, fake("sad"), "happy")
+                )
+    sweep = Sweep.from_rows(rows, {"blur": (8,), "jpeg": (8,)}, (A, B))
+    table = sweep.agreement(A, B)
+    assert list(table["step"]) == [0, 1, 1] and list(table["degradation"]) == ["blur", "blur", "jpeg"]
+
+
+def test_the_curves_table_reads_k_of_n_with_the_interval():
+    table = robustness.curves_table(synthetic_sweep(forty_people()).curves("blur"))
+    rows = table.loc[A]
+    assert rows.loc[robustness.CLEAN, "found"] == "40 of 40 (91% to 100%)"
+    assert rows.iloc[-1]["unchanged"].startswith("0 of 10 (")
+    lost_all = synthetic_sweep({"p1": ["happy", None, None, None]})
+    assert robustness.curves_table(lost_all.curves("blur")).loc[A].iloc[-1]["happy"] == "n = 0"
 
 
 def test_the_plot_states_its_numbers_readably():
@@ -266,3 +295,12 @@ def test_the_overview_shows_each_degradation_at_its_strongest_setting():
     assert "face found 25% (" in plot.alt and "face found 100% (" in plot.alt and "n = 40" in plot.alt
     sizes = display.text_sizes_px(robustness.overview_figure(sweep))
     assert min(size for _, size in sizes) >= display.MIN_TEXT_PT * 96 / 72 - 0.01
+
+
+def test_one_photo_degraded_every_way_is_credited_and_described(two_people):
+    photo = two_people[0]
+    figure = robustness.examples_plot(photo, settings=(("blur", 16), ("mask", 0.85)))
+    assert figure.alt.startswith("3 panels") and "clean photo" in figure.alt
+    assert "sigma 16 px" in figure.alt and "(simulation)" in figure.alt
+    assert "mask: simulations" in figure.caption and "blur" not in figure.caption
+    assert "DeBruine" in figure._repr_html_() and "Licence" in figure._repr_html_()  # the credit

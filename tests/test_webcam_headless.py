@@ -69,4 +69,4 @@ def test_lesson_notebooks_run_headless_without_errors(path):
         assert "no browser has shown this widget" in text
         assert "Nothing recorded" in text
     else:
-        assert text.count(": passed") == 5, text
+        assert text.count(": passed") == 6, text

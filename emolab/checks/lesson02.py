@@ -1,7 +1,9 @@
 """Checks for lesson 2, "The classifier and you".
 
 The exercises use ``trace``: the classifier's scores on every frame of a sample clip, recorded
-without a camera (``emolab.webcam.record_clip``). The exercises use a different clip from the
+without a camera (``emolab.webcam.record_clip``), and ``sim_trace``: the simulated camera's
+(``emolab.webcam.record_simulation``, one still course photo with camera noise, then dimming
+light, then a 2-D turn). The exercises use a different clip and a different seed from the
 lesson, and ask for quantities that neither the lesson nor the exercises' own trace plot prints.
 Every expected value is recomputed from the learner's own ``trace``, so no model output is
 written here. Reflection questions are not checked.
@@ -311,3 +313,117 @@ TRANSPARENCY_FEEDBACK = {
 @check("q5")
 def transparency_duty(ns: dict) -> None:
     require_choice(ns, "transparency_answer", "c", TRANSPARENCY_FEEDBACK)
+
+
+# --- Question 6: a photo that does not change ----------------------------------------------------
+
+STILL, DIM = "still face", "dimming light"
+STILL_TOP_SCORE = (
+    "That is how far the *top* score moved, whichever label was on top. Take the column of one "
+    "label: the one given most often in the still phase."
+)
+STILL_WHOLE_TRACE = (
+    'That is the range over the whole trace. Take only the still phase: `sim_trace.phase("still face")`.'
+)
+STILL_LARGEST = "That is the largest score alone. Subtract the smallest one from it."
+DIM_COUNT = "That is a number of frames. Divide it by the frames with a face in the dimming phase."
+DIM_ALL_FRAMES = (
+    "You divided by every frame of the dimming phase. Frames without a face have no top label: "
+    'leave them out (label "").'
+)
+DIM_SAME = (
+    "That is the share of frames that kept the still phase's label. Give the share whose label "
+    "is *not* that label."
+)
+DIM_WHOLE_TRACE = 'That is the share over the whole trace. Take only `sim_trace.phase("dimming light")`.'
+
+
+def _sim_trace(ns: dict):
+    trace = require(ns, "sim_trace")
+    if not callable(getattr(trace, "phase", None)) or not hasattr(trace, "phases"):
+        raise NotYet(
+            "`sim_trace` should be the simulated camera's trace made by `record_simulation(...)`: run "
+            "the set-up cells again."
+        )
+    still = trace.phase(STILL)
+    if not any(still.labels):
+        raise NotYet("The still phase of `sim_trace` has no frame with a face. Run the set-up cells again.")
+    return trace
+
+
+def most_frequent_label(trace) -> str:
+    """The top label given most often: ``label_counts().most_common(1)``, as the question suggests
+    (a tie goes to the label given first)."""
+    return trace.label_counts().most_common(1)[0][0]
+
+
+def _share_not(labels, label: str) -> tuple[int, int]:
+    labelled = [x for x in labels if x]
+    return sum(1 for x in labelled if x != label), len(labelled)
+
+
+@check("q6")
+def still_photo(ns: dict) -> None:
+    trace = _sim_trace(ns)
+    still = trace.phase(STILL)
+    label = most_frequent_label(still)
+    _still_range(ns, trace, still, label)
+    _dim_share(ns, trace, label)
+
+
+def _still_range(ns: dict, trace, still, label: str) -> None:
+    got = require_number(ns, "still_range", NAN_HINT)
+    column = EMOTIONS.index(label)
+    scores = _face_scores(still)
+    expected = _value_range(scores[:, column])
+    _percentage_of(got, expected, "still_range")
+    _explain(
+        got,
+        expected,
+        [
+            (_value_range(scores.max(axis=1)), STILL_TOP_SCORE),
+            (_value_range(_face_scores(trace)[:, column]), STILL_WHOLE_TRACE),
+            (float(scores[:, column].max()), STILL_LARGEST),
+        ],
+    )
+    require_close(
+        got,
+        expected,
+        "still_range",
+        f'In the still phase, the label given most often is "{label}". Take its column of the '
+        "phase's scores (frames with a face), and subtract the smallest value from the largest.",
+    )
+
+
+def _dim_share(ns: dict, trace, label: str) -> None:
+    got = require_number(ns, "dim_share", NAN_HINT)
+    dim = trace.phase(DIM)
+    other, faces = _share_not(dim.labels, label)
+    if faces == 0:
+        raise NotYet(
+            "No frame of the dimming phase has a face in your `sim_trace`, so there is no share to "
+            "give. Run the set-up cells again, with the course's settings."
+        )
+    expected = other / faces
+    if 1 < got <= 100 and matches(got / 100, expected):
+        raise NotYet("`dim_share` looks like a percentage. A share runs from 0 to 1: leave out the `* 100`.")
+    if got == other and other > 1:
+        raise NotYet(DIM_COUNT)
+    whole_other, whole_faces = _share_not(trace.labels, label)
+    _explain(
+        got,
+        expected,
+        [
+            (other / len(dim.labels), DIM_ALL_FRAMES),
+            (1 - expected, DIM_SAME),
+            (whole_other / whole_faces, DIM_WHOLE_TRACE),
+        ],
+    )
+    require_close(
+        got,
+        expected,
+        "dim_share",
+        "Among the dimming phase's frames with a face, count those whose top label is not "
+        f'"{label}" '
+        "(the still phase's most frequent label), and divide by the number of frames with a face.",
+    )

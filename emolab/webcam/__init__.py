@@ -3,6 +3,9 @@
 - ``CameraWidget`` / ``camera()``: the browser widget (camera or licensed sample clip);
 - ``Recorder``: bounded, in-memory scores over time, read as a ``video.Trace`` (``.trace()``);
 - ``record_clip()``: a sample clip's ``video.Trace``, computed without a browser;
+- ``SimulatedCamera``, ``record_simulation()``, ``simulated_camera()``: a simulated camera (one
+  still course photo with sensor noise and sway, dimming light, a 2-D turn) for classrooms
+  without webcams: its Trace without a browser, or the widget playing it;
 - ``server``: the Jupyter server setting that turns on TCP_NODELAY for kernel websockets.
 
 Names are imported lazily, so ``emolab.webcam.server`` (loaded by the Jupyter server process)
@@ -18,6 +21,9 @@ _EXPORTS = {
     "camera": ".widget",
     "Recorder": ".recorder",
     "record_clip": ".clips",
+    "SimulatedCamera": ".simulated",
+    "record_simulation": ".simulated",
+    "simulated_camera": ".widget",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -8,6 +8,11 @@ back and save them in the notebook).
 
 The same widget can play a licensed sample clip instead: the kernel decodes it frame by frame
 (``cv2.VideoCapture``) only when the browser asks for the next frame, so no cell ever blocks.
+Made with ``simulation=True`` (or by ``simulated_camera()``, whose only source it is), it can also
+play a simulated camera (:mod:`emolab.webcam.simulated`): the kernel makes the next frame from one
+course photo when the browser asks, through the same request and answer messages as the clip. Its
+scores go to their own recorder (``.simulation_recorder``, ``from_camera=False``): a simulation of
+a course photo is not camera data, and it never mixes with a camera recording.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from ..private import PrivateText
 from ..video import DEFAULT_CLIP, ClipReader
 from .frames import decode_jpeg, encode_jpeg, faces_payload, rgba_to_rgb, shrink
 from .recorder import Recorder
+from .simulated import SimulatedCamera
 from .stats import LoopStats
 
 STATIC = Path(__file__).parent / "static"
@@ -47,6 +53,25 @@ HEADLESS_TEXT = (
     "Open the notebook in JupyterLab or Jupyter Notebook to use it; the rest of the notebook "
     "works without it."
 )
+
+
+SIMULATION_NOTICE = (
+    'What happens when you press "Play simulated camera": no camera is used. This notebook\'s '
+    "Python kernel makes each frame from one still course photo (a consented participant of the "
+    "London Set), adds what a camera adds (sensor noise, a sway of a fraction of a pixel, JPEG "
+    "compression), then dims the light and turns the photo in perspective, and runs the classifier "
+    "on it. It is a simulation: the photo does not change, and it is not you."
+)
+
+SOURCES = ("camera", "clip", "simulation")
+
+
+def _simulation_credit(simulation: SimulatedCamera) -> str:
+    return (
+        "SIMULATION, not a camera and not you: one still photo with simulated sensor noise and "
+        "sway, then dimming light, then a 2-D perspective turn (a flat photo warped, not a head "
+        f"turning). {simulation.credit}"
+    )
 
 
 NOT_SEEN_TEXT = (
@@ -96,6 +121,8 @@ class CameraWidget(anywidget.AnyWidget):
     emotions = traitlets.List(traitlets.Unicode()).tag(sync=True)
     model_name = traitlets.Unicode("").tag(sync=True)
     clip_credit = traitlets.Unicode("").tag(sync=True)
+    simulation_credit = traitlets.Unicode("").tag(sync=True)
+    sources = traitlets.List(traitlets.Unicode(), default_value=["camera", "clip"]).tag(sync=True)
     notice = traitlets.Unicode(NOTICE).tag(sync=True)
 
     def __init__(
@@ -105,6 +132,8 @@ class CameraWidget(anywidget.AnyWidget):
         recorder: Recorder | None = None,
         max_detect_side: int = 240,
         analyzer=None,
+        simulation: SimulatedCamera | bool | None = None,
+        sources=None,
         **settings,
     ):
         from ..core import EMOTIONS
@@ -112,15 +141,37 @@ class CameraWidget(anywidget.AnyWidget):
 
         self._clip_asset = assets.get(clip)
         model_name = settings.pop("model_name", None) or _model_short_name()
+        if simulation is True or (simulation is None and sources and "simulation" in sources):
+            simulation = SimulatedCamera()
+        self._simulation: SimulatedCamera | None = simulation or None
+        if sources is None:
+            sources = ["camera", "clip"] + (["simulation"] if self._simulation else [])
+        sources = [str(s) for s in sources]
+        if not sources or any(s not in SOURCES for s in sources):
+            raise EmolabError(f"sources must be some of {SOURCES}; got {sources}.")
+        if self._simulation is not None:
+            settings.setdefault("simulation_credit", _simulation_credit(self._simulation))
+            if "camera" not in sources:
+                settings.setdefault("notice", SIMULATION_NOTICE)
+                settings.setdefault("fps_cap", int(round(self._simulation.fps)))
         super().__init__(
             palette=dict(PALETTE),
             emotions=list(EMOTIONS),
             model_name=model_name,
             clip_credit=_clip_credit(self._clip_asset),
+            sources=sources,
             **settings,
         )
         self.max_detect_side = max_detect_side
+        self.simulation_recorder = (
+            Recorder(model_name=model_name, source=self._simulation.source, from_camera=False)
+            if self._simulation is not None
+            else None
+        )
+        if recorder is None and sources == ["simulation"]:
+            recorder = self.simulation_recorder  # no camera in this widget: one recorder
         self.recorder = recorder if recorder is not None else Recorder(model_name=model_name)
+        self._simulation_index = 0
         self.snapshot: np.ndarray | None = None
         self.browser_seen = False
         self.browser_state = "not shown"
@@ -159,7 +210,7 @@ class CameraWidget(anywidget.AnyWidget):
     def _tell_browser(self, error: Exception, content: dict) -> None:
         self.last_error = f"{type(error).__name__}: {error}"
         self._loop.failed()
-        if content.get("type") == "clip_next":
+        if content.get("type") == "clip_next":  # the clip's and the simulation's requests
             self.send({"type": "clip_error", "text": str(error)})
             return
         self.send(
@@ -183,11 +234,14 @@ class CameraWidget(anywidget.AnyWidget):
         self.browser_state = {
             "camera_on": "camera on",
             "clip_on": "sample clip playing",
+            "simulation_on": "simulated camera playing",
             "off": "camera off",
             "error": "error",
         }.get(state, state)
-        if state in ("camera_on", "clip_on"):
+        if state in ("camera_on", "clip_on", "simulation_on"):
             self._loop.restart()
+        if state == "simulation_on":
+            self._simulation_index = 0  # each press plays the simulation from its first frame
         if state == "error":
             self.last_error = f"{content.get('error', '')}: {content.get('message', '')}"
 
@@ -208,6 +262,8 @@ class CameraWidget(anywidget.AnyWidget):
         self._answer("result", seq, frame, faces, started)
 
     def _on_clip_next(self, content: dict, _buffers) -> None:
+        if content.get("source") == "simulation":
+            return self._on_simulation_next(content)
         started = time.perf_counter()
         seq = int(content.get("seq", 0))
         self._loop.arrived(content)
@@ -218,6 +274,34 @@ class CameraWidget(anywidget.AnyWidget):
         frame = shrink(frame, int(content.get("max_side") or self.send_max_side))
         faces = self._analyse(frame)
         self._answer("clip_frame", seq, frame, faces, started, [encode_jpeg(frame)], frame_index=index)
+
+    def _on_simulation_next(self, content: dict) -> None:
+        """The next simulated frame, made now (RGB -> BGR), analysed and sent like a clip frame."""
+        started = time.perf_counter()
+        seq = int(content.get("seq", 0))
+        self._loop.arrived(content)
+        if self._simulation is None:
+            raise EmolabError(
+                "This widget has no simulated camera.", advice="Make it with camera(simulation=True)."
+            )
+        shown = self._simulation.settings(self._simulation_index)
+        self._simulation_index += 1
+        frame = np.ascontiguousarray(self._simulation.frame(shown.index)[:, :, ::-1])
+        frame = shrink(frame, int(content.get("max_side") or self.send_max_side))
+        faces = self._analyse(frame, self.simulation_recorder)
+        self._answer(
+            "clip_frame",
+            seq,
+            frame,
+            faces,
+            started,
+            [encode_jpeg(frame)],
+            frame_index=shown.index,
+            source="simulation",
+            phase=shown.phase,
+            exposure=round(shown.exposure, 4),
+            yaw=round(shown.yaw, 2),
+        )
 
     def _on_snapshot(self, content: dict, buffers: list) -> None:
         if not buffers:
@@ -233,9 +317,9 @@ class CameraWidget(anywidget.AnyWidget):
 
     # ----- analysis ---------------------------------------------------------------------------
 
-    def _analyse(self, bgr: np.ndarray) -> list:
+    def _analyse(self, bgr: np.ndarray, recorder: Recorder | None = None) -> list:
         analysis = self._analyzer(bgr, color="bgr", max_detect_side=self.max_detect_side)
-        self.recorder.add_face(largest_face(analysis.faces))
+        (self.recorder if recorder is None else recorder).add_face(largest_face(analysis.faces))
         return analysis.faces
 
     def _answer(
@@ -264,7 +348,7 @@ class CameraWidget(anywidget.AnyWidget):
 
     def stop(self) -> None:
         """Ask the browser to turn the camera (or clip) off. Returns at once."""
-        if self.browser_state in ("camera on", "sample clip playing"):
+        if self.browser_state in ("camera on", "sample clip playing", "simulated camera playing"):
             text = "Stopped from Python (cam.stop()). The camera is off."
         else:
             text = 'cam.stop() ran while nothing was playing. The camera is off; "Start camera" starts it.'
@@ -299,5 +383,12 @@ class CameraWidget(anywidget.AnyWidget):
 
 
 def camera(**settings) -> CameraWidget:
-    """Make the camera widget (display it by leaving it last in a cell)."""
+    """Make the camera widget (display it by leaving it last in a cell). ``simulation=True`` adds
+    a "Play simulated camera" button (:mod:`emolab.webcam.simulated`)."""
     return CameraWidget(**settings)
+
+
+def simulated_camera(simulation: SimulatedCamera | None = None, **settings) -> CameraWidget:
+    """The camera widget with the simulated camera as its only source: no camera, no snapshot.
+    Its ``.recorder`` is the simulation's (``from_camera=False``): ordinary outputs."""
+    return CameraWidget(simulation=simulation or SimulatedCamera(), sources=["simulation"], **settings)

@@ -95,11 +95,16 @@ def start_camera(page):
     page.wait_for_function(f"{LIVE_TRACKS} > 0", timeout=TIMEOUT_MS)
 
 
-def wait_for_kernel(probe, expression, timeout=60):
-    """Poll the kernel until ``expression`` is true (returns its last value)."""
+def wait_for_kernel(probe, expression, timeout=120):
+    """Poll the kernel until ``expression`` is true (returns its last value). A kernel busy with
+    frames on a loaded machine may not answer one poll in time: that poll is repeated, and only
+    the overall deadline fails the test."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = probe.evaluate(expression)
+        try:
+            value = probe.evaluate(expression, timeout=max(5.0, min(30.0, deadline - time.monotonic())))
+        except TimeoutError:
+            continue
         if value:
             return value
         time.sleep(0.5)
@@ -272,4 +277,35 @@ def test_no_frame_on_disk_and_no_widget_state_in_the_saved_notebook(camera_brows
             head = handle.read(3)
         assert head != b"\xff\xd8\xff", f"a JPEG was written to disk: {path}"
     probe.close()
+    page.close()
+
+
+SIMULATION_CELL = "from emolab.webcam import simulated_camera\nsim = simulated_camera()\nsim"
+PLAY_SIMULATION = {"role": "button", "name": "Play a simulated camera: a still course photo, not you"}
+
+
+def test_simulated_camera_plays_labelled_as_a_simulation(camera_browser, lab):
+    name = "simulation.ipynb"
+    lab.write_notebook(name, [SIMULATION_CELL])
+    page = camera_browser.new_page()
+    run_all_cells(page, lab, name)
+    play = page.get_by_role(**PLAY_SIMULATION)
+    play.wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_role(**START).count() == 0, "a simulated camera has no camera to start"
+    probe = lab.kernel(name)
+    play.focus()
+    page.keyboard.press("Enter")  # keyboard, not mouse
+    page.wait_for_selector(".emolab-cam[data-mode='simulation']", timeout=TIMEOUT_MS)
+    wait_for_kernel(probe, "len(sim.recorder) >= 10")
+    assert "SIMULATION" in page.locator(".emolab-cam-badge").inner_text()
+    credit = page.locator(".emolab-cam-credit").inner_text()
+    assert credit.startswith("SIMULATION") and "London Set" in credit
+    assert probe.evaluate("sim.recorder.from_camera") is False
+    assert probe.evaluate("sim.browser_state") == "simulated camera playing"
+    assert probe.evaluate("sim.recorder.trace().source").startswith("simulated camera")
+    assert page.evaluate(OPENED_TRACKS) == 0, "the simulation must not open the camera"
+    page.get_by_role("button", name="Stop the simulation").click()
+    assert wait_for_kernel(probe, "sim.browser_state == 'camera off'")
+    probe.close()
+    lab.shutdown_kernel(name)
     page.close()

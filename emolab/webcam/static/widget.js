@@ -68,13 +68,17 @@ function keepKeysFromJupyterLab(root) {
 }
 
 function buildUi(el, model) {
-  const root = element("div", { class: "emolab-cam", role: "group", "aria-label": "Emotion classifier camera" });
+  // The buttons of the widget's sources only ("camera", "clip", "simulation"); Stop always.
+  const sources = model.get("sources") || ["camera", "clip"];
+  const cameraOn = sources.includes("camera");
+  const root = element("div", { class: "emolab-cam", role: "group", "aria-label": cameraOn ? "Emotion classifier camera" : "Emotion classifier, simulated camera" });
   const controls = element("div", { class: "emolab-cam-controls" });
-  const start = button("Start camera", "Start camera", "emolab-cam-start");
-  const stop = button("Stop", "Stop camera or clip", "emolab-cam-stop");
-  const snapshot = button("Snapshot", "Take one snapshot into Python", "emolab-cam-snapshot");
-  const clip = button("Play sample clip", "Play the licensed sample clip instead of the camera", "emolab-cam-clip");
-  controls.append(start, stop, snapshot, clip);
+  const start = cameraOn ? button("Start camera", "Start camera", "emolab-cam-start") : null;
+  const stop = cameraOn ? button("Stop", "Stop camera or clip", "emolab-cam-stop") : button("Stop", "Stop the simulation", "emolab-cam-stop");
+  const snapshot = cameraOn ? button("Snapshot", "Take one snapshot into Python", "emolab-cam-snapshot") : null;
+  const clip = sources.includes("clip") ? button("Play sample clip", "Play the licensed sample clip instead of the camera", "emolab-cam-clip") : null;
+  const simulation = sources.includes("simulation") ? button("Play simulated camera", "Play a simulated camera: a still course photo, not you", "emolab-cam-simulation") : null;
+  controls.append(...[start, stop, snapshot, clip, simulation].filter(Boolean));
   const badge = element("span", { class: "emolab-cam-badge", "aria-hidden": "true" }, "");
   const status = element("p", { class: "emolab-cam-status", role: "status", "aria-live": "polite" });
   const stage = element("div", { class: "emolab-cam-stage" });
@@ -89,16 +93,16 @@ function buildUi(el, model) {
   root.append(controls, badge, status, stage, bars, credit, note);
   keepKeysFromJupyterLab(root);
   el.append(root);
-  return { root, start, stop, snapshot, clip, badge, status, stage, video, clipCanvas, overlay, bars, credit };
+  return { root, start, stop, snapshot, clip, simulation, badge, status, stage, video, clipCanvas, overlay, bars, credit };
 }
 
 function setStatus(ui, mode, text) {
   ui.root.dataset.mode = mode;
-  ui.badge.textContent = { camera: "● CAMERA ON", clip: "▶ SAMPLE CLIP", error: "⚠", off: "" }[mode] || "";
+  ui.badge.textContent = { camera: "● CAMERA ON", clip: "▶ SAMPLE CLIP", simulation: "▶ SIMULATION", error: "⚠", off: "" }[mode] || "";
   ui.status.textContent = text;
-  ui.start.disabled = mode === "camera";
-  ui.snapshot.disabled = mode !== "camera";
-  ui.stop.disabled = mode !== "camera" && mode !== "clip";
+  if (ui.start) ui.start.disabled = mode === "camera";
+  if (ui.snapshot) ui.snapshot.disabled = mode !== "camera";
+  ui.stop.disabled = mode !== "camera" && mode !== "clip" && mode !== "simulation";
 }
 
 function scaledSize(width, height, maxSide) {
@@ -170,11 +174,13 @@ class Session {
     this.lastFrameSize = [1, 1];
     this.onMessage = this.onMessage.bind(this);
     this.tick = this.tick.bind(this);
-    ui.start.addEventListener("click", () => this.startCamera());
-    ui.stop.addEventListener("click", () => this.stop("Stopped. The camera is off."));
-    ui.snapshot.addEventListener("click", () => this.sendSnapshot());
-    ui.clip.addEventListener("click", () => this.startClip());
-    setStatus(ui, "off", "Camera off. Nothing starts until you press \"Start camera\".");
+    if (ui.start) ui.start.addEventListener("click", () => this.startCamera());
+    ui.stop.addEventListener("click", () => this.stop(ui.start ? "Stopped. The camera is off." : "Stopped."));
+    if (ui.snapshot) ui.snapshot.addEventListener("click", () => this.sendSnapshot());
+    if (ui.clip) ui.clip.addEventListener("click", () => this.startClip());
+    if (ui.simulation) ui.simulation.addEventListener("click", () => this.startSimulation());
+    setStatus(ui, "off", ui.start ? "Camera off. Nothing starts until you press \"Start camera\"." :
+      "Nothing plays until you press \"Play simulated camera\". No camera is used.");
   }
 
   report(state, extra = {}) {
@@ -219,6 +225,13 @@ class Session {
     this.enter("clip", "Playing the sample clip (decoded by the kernel). Press \"Stop\" to end it.");
   }
 
+  startSimulation() {
+    this.stop(null);
+    this.ui.credit.textContent = this.model.get("simulation_credit");
+    this.enter("simulation", "Playing the simulated camera: a still course photo made into frames by the kernel, " +
+      "not a camera and not you. Press \"Stop\" to end it.");
+  }
+
   enter(mode, text) {
     this.mode = mode;
     this.flow.reset();
@@ -226,12 +239,12 @@ class Session {
     setStatus(this.ui, mode, text);
     const track = this.stream && this.stream.getVideoTracks()[0];
     const settings = track ? track.getSettings() : {};
-    this.report(mode === "camera" ? "camera_on" : "clip_on", { width: settings.width || 0, height: settings.height || 0 });
+    this.report({ camera: "camera_on", simulation: "simulation_on" }[mode] || "clip_on", { width: settings.width || 0, height: settings.height || 0 });
     this.timer = setInterval(this.tick, 5);
   }
 
   stop(text) {
-    const wasOn = this.mode === "camera" || this.mode === "clip";
+    const wasOn = this.mode === "camera" || this.mode === "clip" || this.mode === "simulation";
     clearInterval(this.timer);
     this.timer = null;
     if (this.stream) stopTracks(this.stream);
@@ -252,13 +265,13 @@ class Session {
         "turned off. When the kernel is free, press \"Start camera\" again (or re-run the cell after a restart).");
     }
     if (!this.flow.canSend(now)) return;
-    if (this.mode === "clip") return this.requestClipFrame(now);
+    if (this.mode === "clip" || this.mode === "simulation") return this.requestClipFrame(now);
     if (this.mode === "camera" && this.ui.video.readyState >= 2) this.sendFrame(now);
   }
 
   requestClipFrame(now) {
     const seq = this.flow.sent(now);
-    this.model.send({ type: "clip_next", seq, rtt_ms: this.flow.lastRtt, max_side: this.model.get("send_max_side") });
+    this.model.send({ type: "clip_next", source: this.mode, seq, rtt_ms: this.flow.lastRtt, max_side: this.model.get("send_max_side") });
   }
 
   sendFrame(now) {
@@ -309,9 +322,11 @@ class Session {
 
   async onClipFrame(msg, buffers) {
     const rtt = this.flow.answered(msg.seq, performance.now());
-    if (rtt === null || this.mode !== "clip" || !buffers || !buffers.length) return;
+    const mode = msg.source === "simulation" ? "simulation" : "clip";
+    if (rtt === null || this.mode !== mode || !buffers || !buffers.length) return;
     const bitmap = await createImageBitmap(new Blob([buffers[0]], { type: "image/jpeg" }));
-    if (this.mode !== "clip") return bitmap.close();
+    if (this.mode !== mode) return bitmap.close();
+    if (mode === "simulation" && msg.phase) this.ui.badge.textContent = `▶ SIMULATION: ${msg.phase}`;
     const canvas = this.ui.clipCanvas;
     canvas.width = bitmap.width;
     canvas.height = bitmap.height;
