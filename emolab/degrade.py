@@ -231,12 +231,12 @@ def jpeg(rgb: np.ndarray, quality, *, seed: int = 0) -> np.ndarray:
     return np.ascontiguousarray(cv2.imdecode(encoded, cv2.IMREAD_COLOR)[:, :, ::-1])
 
 
-_LINEAR = np.array(
+SRGB_TO_LINEAR = np.array(
     [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in np.arange(256) / 255.0]
 )  # sRGB value 0-255 -> linear light 0-1 (IEC 61966-2-1)
 
 
-def _srgb_of_counts(full_well: int) -> np.ndarray:
+def srgb_of_counts(full_well: int) -> np.ndarray:
     """sRGB value (0-255) of each photo-electron count 0..full_well (full_well = white)."""
     linear = np.arange(full_well + 1) / full_well
     values = np.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1 / 2.4) - 0.055)
@@ -261,7 +261,7 @@ def low_light(rgb: np.ndarray, exposure, *, seed: int = 0) -> np.ndarray:
     if factor == 1:
         return rgb.copy()
     rng = np.random.default_rng(seed)
-    means = _LINEAR * (factor * FULL_WELL)  # the expected count of each of the 256 sRGB values
+    means = SRGB_TO_LINEAR * (factor * FULL_WELL)  # the expected count of each of the 256 sRGB values
     values = rgb.ravel()
     counts = np.empty(values.shape, dtype=np.int64)
     few = means[values] < POISSON_EXACT_BELOW
@@ -269,7 +269,7 @@ def low_light(rgb: np.ndarray, exposure, *, seed: int = 0) -> np.ndarray:
     many = means[values[~few]]  # a Poisson count with a large mean is a normal one (mean = variance)
     counts[~few] = np.round(many + np.sqrt(many) * rng.standard_normal(many.shape))
     counts = counts.reshape(rgb.shape)
-    return _srgb_of_counts(FULL_WELL)[np.clip(counts, 0, FULL_WELL)]
+    return srgb_of_counts(FULL_WELL)[np.clip(counts, 0, FULL_WELL)]
 
 
 def infrared(rgb: np.ndarray, share, *, seed: int = 0) -> np.ndarray:

@@ -238,8 +238,8 @@ def test_dim_light_has_poisson_shot_noise():
     # about e^-1.08 = 34% of pixels catch none (black) and the counts' variance equals their mean
     grey = np.full((200, 200, 3), 128, np.uint8)
     out = degrade.low_light(grey, 0.005, seed=11)
-    mean = degrade._LINEAR[128] * 0.005 * degrade.FULL_WELL
+    mean = degrade.SRGB_TO_LINEAR[128] * 0.005 * degrade.FULL_WELL
     assert (out == 0).mean() == pytest.approx(np.exp(-mean), abs=0.01)
-    lookup = {int(v): k for k, v in enumerate(degrade._srgb_of_counts(degrade.FULL_WELL)[:20])}
+    lookup = {int(v): k for k, v in enumerate(degrade.srgb_of_counts(degrade.FULL_WELL)[:20])}
     counts = np.vectorize(lookup.get)(out[..., 0])
     assert counts.mean() == pytest.approx(mean, rel=0.03) and counts.var() == pytest.approx(mean, rel=0.06)

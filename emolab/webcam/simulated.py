@@ -81,13 +81,13 @@ def shot_noise(rgb: np.ndarray, exposure: float = 1.0, *, seed: int = 0) -> np.n
     if exposure < 1:
         return degrade.low_light(rgb, exposure, seed=seed)
     rng = np.random.default_rng(seed)
-    means = degrade._LINEAR * degrade.FULL_WELL  # expected count for each sRGB value 0-255
+    means = degrade.SRGB_TO_LINEAR * degrade.FULL_WELL  # expected count for each sRGB value 0-255
     mean = means[rgb]
     # a Poisson count with a large mean is a normal one (mean = variance), as in low_light
     counts = np.round(mean + np.sqrt(mean) * rng.standard_normal(rgb.shape)).astype(np.int64)
     few = mean < degrade.POISSON_EXACT_BELOW
     counts[few] = rng.poisson(mean[few])
-    return degrade._srgb_of_counts(degrade.FULL_WELL)[np.clip(counts, 0, degrade.FULL_WELL)]
+    return degrade.srgb_of_counts(degrade.FULL_WELL)[np.clip(counts, 0, degrade.FULL_WELL)]
 
 
 def yaw(rgb: np.ndarray, degrees: float) -> np.ndarray:
@@ -251,7 +251,7 @@ class SimulatedCamera:
         if self.noise:
             picture = shot_noise(picture, s.exposure, seed=_seed_for(self.seed, 1, s.index))
         elif s.exposure < 1:  # the light's level without its noise
-            scale = degrade._LINEAR * s.exposure
+            scale = degrade.SRGB_TO_LINEAR * s.exposure
             srgb = np.where(scale <= 0.0031308, scale * 12.92, 1.055 * scale ** (1 / 2.4) - 0.055)
             picture = np.clip(np.round(srgb * 255), 0, 255).astype(np.uint8)[picture]
         return _jpeg(picture, self.jpeg_quality)
