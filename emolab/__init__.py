@@ -54,6 +54,13 @@ module                 what it holds                                            
                        ``examples_plot`` (one photo, degraded each way);
                        agreement between two pipelines (``agreement``,
                        ``cohen_kappa``)
+``station``            a station's day under the alert rule: ``StationInputs``    6
+                       (every assumption, the two hypothetical ones flagged),
+                       per-frame rates measured from clips, London neutral
+                       photos and a lesson 5 sweep (Wilson + people bootstrap),
+                       ``simulate`` (closed form: runs of k frames, independent
+                       or correlated), ``monte_carlo``, ``flagged_by_group``,
+                       ``camera_scenarios``, ``tree_plot``, ``group_split_plot``
 ``poll``               a drop-down poll for learners' own guesses (keyboard-safe   3
                        widget; answers in memory only)
 ``explorer``           ``ThresholdExplorer``: the threshold explorer's labelled   3
