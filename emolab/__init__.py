@@ -65,7 +65,10 @@ module                 what it holds                                            
                        widget; answers in memory only)
 ``explorer``           ``ThresholdExplorer``: the threshold explorer's labelled   3
                        sliders (used by ``alerts.threshold_explorer``)
-``static``             the poll's and the explorer's JavaScript and CSS           3
+``static``             the poll's and the explorer's JavaScript and CSS, and      2-6
+                       ``common.js``, the helpers every widget shares
+``widget_files``       ``widget_module``: a widget's ES module (``common.js``     2-6
+                       followed by its own file)
 ``private``            ``show``, ``PrivateText``, ``PrivateFigure``: results      2, 3
                        computed from the camera or a learner's own photo, shown
                        live and never saved in the notebook file

@@ -14,6 +14,8 @@ from pathlib import Path
 import anywidget
 import traitlets
 
+from .widget_files import widget_module
+
 STATIC = Path(__file__).parent / "static"
 
 
@@ -21,7 +23,7 @@ class ThresholdExplorer(anywidget.AnyWidget):
     """``compute(threshold, frames)`` returns ``{"rule": str, "rows": [[name, flags], ...],
     "estimate": str}``; the widget shows it and recomputes it when a slider moves."""
 
-    _esm = STATIC / "explorer.js"
+    _esm = widget_module(STATIC / "explorer.js")
     _css = STATIC / "explorer.css"
 
     threshold = traitlets.Float(0.5).tag(sync=True)

@@ -17,6 +17,7 @@ import anywidget
 import traitlets
 
 from .core import EMOTIONS
+from .widget_files import widget_module
 
 STATIC = Path(__file__).parent / "static"
 OTHER_CHOICES = ("something else", "can't tell from this")
@@ -26,7 +27,7 @@ UNSET = "(choose)"
 class PollWidget(anywidget.AnyWidget):
     """The poll's drop-downs in the browser. ``answers`` holds only the questions answered."""
 
-    _esm = STATIC / "poll.js"
+    _esm = widget_module(STATIC / "poll.js")
     _css = STATIC / "poll.css"
 
     questions = traitlets.List(traitlets.Unicode()).tag(sync=True)

@@ -4,31 +4,6 @@
 // The keys pressed in the explorer stay in it: the arrow keys move a slider, not the selected
 // cell, and letters typed there never insert or delete cells.
 
-let lastId = 0;
-
-function uniqueId(prefix) {
-  lastId += 1;
-  return `${prefix}-${lastId}-${Math.random().toString(36).slice(2, 8)}`;
-}
-
-function element(tag, attributes = {}, text = "") {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
-  if (text) node.textContent = text;
-  return node;
-}
-
-// JupyterLab acts on its shortcuts when a keydown reaches the document; in command mode "a"
-// inserts a cell, "d d" deletes one and the arrow keys select another cell. Keys pressed in the
-// widget stop at its root, except with Ctrl or Cmd, so Ctrl+S still saves the notebook. (The
-// `data-lm-suppress-shortcuts` attribute would silence Ctrl+S as well, and the browser would
-// offer to save the web page instead.)
-function keepKeysFromJupyterLab(root) {
-  root.addEventListener("keydown", (event) => {
-    if (!event.ctrlKey && !event.metaKey) event.stopPropagation();
-  });
-}
-
 function slider(model, name, labelText, format) {
   const id = uniqueId(`emolab-explorer-${name}`);
   const [min, max, step] = model.get(`${name}_range`);

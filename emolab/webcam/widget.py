@@ -30,6 +30,7 @@ from ..core import largest_face
 from ..errors import EmolabError
 from ..private import PrivateText
 from ..video import DEFAULT_CLIP, ClipReader
+from ..widget_files import widget_module
 from .frames import decode_jpeg, encode_jpeg, faces_payload, rgba_to_rgb, shrink
 from .recorder import Recorder
 from .simulated import SimulatedCamera
@@ -106,7 +107,7 @@ class CameraWidget(anywidget.AnyWidget):
     ``.stats()`` (frames, fps, timings), ``.report()`` (what the browser said), ``.stop()``.
     """
 
-    _esm = STATIC / "widget.js"
+    _esm = widget_module(STATIC / "widget.js")
     _css = STATIC / "widget.css"
 
     # Small settings only. Frames and results travel as custom messages, never as state.

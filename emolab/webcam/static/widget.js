@@ -44,27 +44,9 @@ function adviceFor(errorName, detail) {
   return `The camera could not start (${errorName}: ${detail}). Press "Play sample clip" to use a recorded clip instead.`;
 }
 
-function element(tag, attributes = {}, text = "") {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
-  if (text) node.textContent = text;
-  return node;
-}
-
 function button(label, ariaLabel, className) {
   const node = element("button", { type: "button", "aria-label": ariaLabel, class: className }, label);
   return node;
-}
-
-// JupyterLab acts on its shortcuts when a keydown reaches the document; in command mode "a"
-// inserts a cell, "d d" deletes one and the arrow keys select another cell. Keys pressed in the
-// widget (Enter, Space, letters) stop at its root, except with Ctrl or Cmd, so Ctrl+S still
-// saves the notebook. (The `data-lm-suppress-shortcuts` attribute would silence Ctrl+S as well,
-// and the browser would offer to save the web page instead.)
-function keepKeysFromJupyterLab(root) {
-  root.addEventListener("keydown", (event) => {
-    if (!event.ctrlKey && !event.metaKey) event.stopPropagation();
-  });
 }
 
 function buildUi(el, model) {
