@@ -3,6 +3,7 @@
     python3 course.py start   # create .venv if needed, install, open JupyterLab on your copy
     python3 course.py test    # the same, plus the test tools, then run the whole test suite
     python3 course.py edit    # for course authors: JupyterLab on the repository's own notebooks
+    python3 course.py site    # the course as a website in build/site/, lessons executed offline
 
 Everything is installed into ./.venv, never into your system Python. Installing again is
 skipped while requirements are unchanged.
@@ -28,7 +29,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-REQUIREMENT_FILES = {"start": ["requirements.txt"], "test": ["requirements.txt", "requirements-test.txt"]}
+REQUIREMENT_FILES = {
+    "start": ["requirements.txt"],
+    # The test set includes the site's (Sphinx, MyST-NB, the book theme: ~70 MB, all from PyPI),
+    # so that CI builds a small site (tests/test_site.py).
+    "test": ["requirements.txt", "requirements-test.txt", "requirements-site.txt"],
+    "site": ["requirements.txt", "requirements-site.txt"],
+}
 LANDING_PAGE = "START-HERE.ipynb"
 COURSE_FOLDERS = ("lessons", "exercises", "solutions")
 VERSIONS_FILE = ".course-versions.json"  # in the working copy: the course version each copy came from
@@ -58,14 +65,15 @@ def installed(kind: str) -> bool:
 def ensure_environment(kind: str) -> Path:
     if sys.version_info < (3, 10):  # noqa: UP036 (this script must tell an old Python so)
         sys.exit(f"The course needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
-    if installed(kind) or (kind == "start" and installed("test")):  # the test set includes start's
+    if installed(kind) or (kind != "test" and installed("test")):  # the test set includes the others
         return venv_python()
     if not venv_python().exists():
         print(f"Creating a virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     extras = ".[test]" if kind == "test" else "."
     print("Installing the course's packages (a few minutes the first time) ...", flush=True)
-    run([venv_python(), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", extras])
+    site = ["-r", ROOT / "requirements-site.txt"] if kind in ("test", "site") else []
+    run([venv_python(), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", extras, *site])
     files = [*REQUIREMENT_FILES[kind], "pyproject.toml"]
     digest = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files)).hexdigest()
     (VENV / f".installed-{kind}").write_text(digest)
@@ -227,8 +235,14 @@ def test(args: list[str]) -> int:
     return run([python, "-m", "pytest", *args], check=False)
 
 
+def site(args: list[str]) -> int:
+    """The course as a website (tools/build_site.py): lessons executed offline, in build/site/."""
+    python = ensure_environment("site")
+    return run([python, ROOT / "tools" / "build_site.py", *args], check=False)
+
+
 def main() -> int:
-    commands = {"start": start, "test": test, "edit": edit}
+    commands = {"start": start, "test": test, "edit": edit, "site": site}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

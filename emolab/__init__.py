@@ -65,7 +65,12 @@ module                 what it holds                                            
                        widget; answers in memory only)
 ``explorer``           ``ThresholdExplorer``: the threshold explorer's labelled   3
                        sliders (used by ``alerts.threshold_explorer``)
-``static``             the poll's and the explorer's JavaScript and CSS, and      2-6
+``station_explorer``   lesson 6's station explorer: labelled sliders for the      6
+                       simulator's main inputs (threshold re-measured from a
+                       ``Measurement``; the hypothetical ones flagged), a live
+                       summary and frequency tree; ``explore`` prints a fixed
+                       summary and tree first
+``static``             the poll's, the explorers' JavaScript and CSS, and         2-6
                        ``common.js``, the helpers every widget shares
 ``widget_files``       ``widget_module``: a widget's ES module (``common.js``     2-6
                        followed by its own file)

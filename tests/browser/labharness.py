@@ -150,6 +150,7 @@ class JupyterLab:
             TMPDIR=str(self.tmp),
             EMOLAB_CACHE_DIR=str(self.cache),
             PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+            PYTHONFAULTHANDLER="1",  # a kernel that crashes in native code says where, in jupyter.log
         )
         env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
         return env
