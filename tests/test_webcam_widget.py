@@ -7,7 +7,10 @@ that counts calls; one test runs the real ``emolab.analyze_frame`` on a frame of
 from __future__ import annotations
 
 import json
+import threading
+import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import cv2
 import numpy as np
@@ -273,3 +276,30 @@ def test_real_model_labels_the_face_in_a_clip_frame(sent, monkeypatch):
     x, y, w, h = face["box"]
     assert 0 <= x < 320 and 0 <= y < 256 and w > 40 and h > 40
     assert widget.model_name and widget.recorder.model_name == widget.model_name
+
+
+def test_messages_arriving_on_two_threads_are_handled_one_at_a_time(make_widget):
+    # ipykernel 7 can hand a widget's messages to the main shell thread and to a subshell thread
+    # at once; two threads reading one clip crashed the kernel. Handlers must never overlap.
+    busy, overlaps = threading.Lock(), []
+
+    def slow_analyzer(frame, color, max_detect_side):
+        if not busy.acquire(blocking=False):
+            overlaps.append(True)
+            return SimpleNamespace(faces=[])
+        time.sleep(0.01)
+        busy.release()
+        return SimpleNamespace(faces=[])
+
+    widget = make_widget(slow_analyzer)
+    threads = [
+        threading.Thread(
+            target=lambda: [browser_says(widget, {"type": "clip_next", "seq": i}) for i in range(10)]
+        )
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert overlaps == [] and widget.stats()["frames_analysed"] == 40

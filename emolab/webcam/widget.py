@@ -18,6 +18,7 @@ a course photo is not camera data, and it never mixes with a camera recording.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from pathlib import Path
 
@@ -181,6 +182,7 @@ class CameraWidget(anywidget.AnyWidget):
         self._analyzer = analyzer or _default_analyzer
         self._clip_reader: ClipReader | None = None
         self._loop = LoopStats()
+        self._one_message_at_a_time = threading.Lock()
         self._handlers = {
             "hello": self._on_hello,
             "state": self._on_state,
@@ -201,7 +203,11 @@ class CameraWidget(anywidget.AnyWidget):
         if handler is None:
             return  # not ours (e.g. anywidget's own commands)
         try:
-            handler(content, buffers or [])
+            # ipykernel 7 may deliver this widget's messages on the main shell thread and on a
+            # subshell thread at once; two threads reading one OpenCV VideoCapture crashed the
+            # kernel (a segfault in ClipReader.read). One message at a time per widget.
+            with self._one_message_at_a_time:
+                handler(content, buffers or [])
         except EmolabError as error:
             self._tell_browser(error, content)
         except Exception as error:  # a bad frame must never break the loop or the kernel
