@@ -1,5 +1,6 @@
 """The course widgets' JavaScript modules: ``static/common.js`` (helpers every widget uses: ids,
-elements, keeping keys from JupyterLab's shortcuts) followed by the widget's own file.
+elements, keeping keys from JupyterLab's shortcuts, one redraw per batch of changes) followed by
+the widget's own file.
 
 anywidget loads one ES module per widget; joining the files here keeps one copy of the helpers
 without a JavaScript build step.

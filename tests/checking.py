@@ -14,3 +14,12 @@ def not_yet(function, namespace) -> str:
     message = str(raised.value)
     assert len(message) > 30, "a check's message should say what is wrong and what to try"
     return message
+
+
+def assert_missing_and_placeholder_say_not_yet(grader, context, question: str, answer: str) -> None:
+    """A missing answer and the exercise's ``...`` both get "not yet", naming the variable."""
+    missing = grader.check(question, dict(context))
+    assert not missing.passed and "not yet" in repr(missing)
+    assert f"`{answer}`" in missing.message and "Run the cell" in missing.message
+    placeholder = grader.check(question, {**context, answer: ...})
+    assert not placeholder.passed and "still `...`" in placeholder.message

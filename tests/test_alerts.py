@@ -1,7 +1,7 @@
 """The alert rule on hand-made score sequences, where the right answer is known by construction."""
 
-import numpy as np
 import pytest
+from handmade import angry_fear_scores
 
 from emolab import EMOTIONS
 from emolab.alerts import (
@@ -17,16 +17,7 @@ from emolab.video import as_trace
 
 def sequence(angry_plus_fear):
     """One frame per value: angry and fear share the value, the rest fills up to 1; None = no face."""
-    rows = []
-    for value in angry_plus_fear:
-        if value is None:
-            rows.append(np.full(7, np.nan))
-            continue
-        row = np.zeros(7)
-        row[EMOTIONS.index("angry")] = row[EMOTIONS.index("fear")] = value / 2
-        row[EMOTIONS.index("neutral")] = 1 - value
-        rows.append(row)
-    return as_trace(np.array(rows))
+    return as_trace(angry_fear_scores(angry_plus_fear))
 
 
 RULE = AlertRule(("angry", "fear"), threshold=0.5, frames=3)

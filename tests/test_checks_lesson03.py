@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from checking import not_yet
+from checking import assert_missing_and_placeholder_say_not_yet, not_yet
 
 from emolab import EMOTIONS, analyze, assets, composite, video
 from emolab.alerts import AlertRule, people_flagged
@@ -115,11 +115,7 @@ ANSWERS = [
 
 @pytest.mark.parametrize("question, answer", ANSWERS)
 def test_missing_and_placeholder_answers_say_not_yet(grader, context, question, answer):
-    missing = grader.check(question, dict(context))
-    assert not missing.passed and "not yet" in repr(missing)
-    assert f"`{answer}`" in missing.message and "Run the cell" in missing.message
-    placeholder = grader.check(question, {**context, answer: ...})
-    assert not placeholder.passed and "still `...`" in placeholder.message
+    assert_missing_and_placeholder_say_not_yet(grader, context, question, answer)
 
 
 def test_the_grader_knows_six_questions_and_never_raises(grader):

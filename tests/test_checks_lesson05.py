@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-from checking import not_yet
+from checking import assert_missing_and_placeholder_say_not_yet, not_yet
 
 from emolab import robustness
 from emolab.checks import Grader
@@ -136,11 +136,7 @@ ANSWERS = [
 def test_missing_and_placeholder_answers_say_not_yet(grader, context, question, answer):
     others = {"agree_share": 0.5, "agree_kappa": 0.5} if question == "q2" else {}
     others.pop(answer, None)
-    missing = grader.check(question, {**context, **others})
-    assert not missing.passed and "not yet" in repr(missing)
-    assert f"`{answer}`" in missing.message and "Run the cell" in missing.message
-    placeholder = grader.check(question, {**context, **others, answer: ...})
-    assert not placeholder.passed and "still `...`" in placeholder.message
+    assert_missing_and_placeholder_say_not_yet(grader, {**context, **others}, question, answer)
 
 
 def test_q3_placeholders_after_the_plan_say_not_yet(grader, context, vendor_sweep):

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from checking import not_yet
+from checking import assert_missing_and_placeholder_say_not_yet, not_yet
 
 from emolab import station
 from emolab.checks import Grader
@@ -131,13 +131,8 @@ ANSWERS = [
 
 @pytest.mark.parametrize("question, answer", ANSWERS)
 def test_missing_and_placeholder_answers_say_not_yet(grader, worked, question, answer):
-    ns = dict(worked)
-    del ns[answer]
-    missing = grader.check(question, ns)
-    assert not missing.passed and "not yet" in repr(missing)
-    assert f"`{answer}`" in missing.message and "Run the cell" in missing.message
-    placeholder = grader.check(question, {**worked, answer: ...})
-    assert not placeholder.passed and "still `...`" in placeholder.message
+    without = {name: value for name, value in worked.items() if name != answer}
+    assert_missing_and_placeholder_say_not_yet(grader, without, question, answer)
 
 
 def test_missing_inputs_say_not_yet(grader):

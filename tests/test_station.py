@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from handmade import angry_fear_scores
 
 from emolab import EMOTIONS, audit, station
 from emolab.alerts import AlertRule
@@ -31,18 +32,7 @@ from emolab.video import as_trace
 # Helpers: scores made by hand, and a brute-force enumerator
 
 
-def scores_for(angry_plus_fear):
-    """One row of 7 scores per value: angry and fear share the value; None: no face."""
-    rows = []
-    for value in angry_plus_fear:
-        if value is None:
-            rows.append(np.full(7, np.nan))
-            continue
-        row = np.zeros(7)
-        row[EMOTIONS.index("angry")] = row[EMOTIONS.index("fear")] = value / 2
-        row[EMOTIONS.index("neutral")] = 1 - value
-        rows.append(row)
-    return np.array(rows)
+scores_for = angry_fear_scores  # one row of 7 scores per value (None: no face)
 
 
 def enumerate_rule(p, n, k, rho=0.0):

@@ -25,3 +25,20 @@ function keepKeysFromJupyterLab(root) {
     if (!event.ctrlKey && !event.metaKey) event.stopPropagation();
   });
 }
+
+// Python sets several traits at once: draw once, after the last change of ``names`` has arrived.
+// Returns the function that stops listening (for a widget's clean-up).
+function redrawOnChange(model, names, draw) {
+  let pending = false;
+  const schedule = () => {
+    if (pending) return;
+    pending = true;
+    queueMicrotask(() => {
+      pending = false;
+      draw();
+    });
+  };
+  const events = names.map((name) => `change:${name}`);
+  for (const event of events) model.on(event, schedule);
+  return () => events.forEach((event) => model.off(event, schedule));
+}

@@ -60,22 +60,11 @@ function render({ model, el }) {
     const estimate = element("p", { class: "emolab-explorer-estimate" }, model.get("estimate"));
     details.replaceChildren(resultsTable(rows), estimate);
   };
-  // Python sets several results at once: draw them once, after the last has arrived.
-  let drawPending = false;
-  const scheduleResults = () => {
-    if (drawPending) return;
-    drawPending = true;
-    queueMicrotask(() => {
-      drawPending = false;
-      showResults();
-    });
-  };
   showResults();
-  const events = ["threshold", "frames", "rule", "rows", "estimate"].map((name) => `change:${name}`);
-  for (const event of events) model.on(event, scheduleResults);
+  const stopListening = redrawOnChange(model, ["threshold", "frames", "rule", "rows", "estimate"], showResults);
   keepKeysFromJupyterLab(root);
   el.append(root);
-  return () => events.forEach((event) => model.off(event, scheduleResults));
+  return stopListening;
 }
 
 export default { render };

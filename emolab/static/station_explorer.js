@@ -96,24 +96,15 @@ function render({ model, el }) {
     image.setAttribute("alt", model.get("alt"));
     caption.textContent = model.get("caption");
   };
-  // Python sets several results at once: draw them once, after the last has arrived.
-  let drawPending = false;
-  const scheduleResults = () => {
-    if (drawPending) return;
-    drawPending = true;
-    queueMicrotask(() => {
-      drawPending = false;
-      showResults();
-    });
-  };
   showResults();
   const names = ["passengers", "seconds", "threshold", "frames", "base_rate", "sensitivity", "review_seconds"];
-  const events = [...names, "headline", "summary", "figure", "alt", "caption"].map((n) => `change:${n}`);
-  for (const event of events) model.on(event, scheduleResults);
+  const stopListening = redrawOnChange(
+    model, [...names, "headline", "summary", "figure", "alt", "caption"], showResults
+  );
   keepKeysFromJupyterLab(root);
   el.append(root);
   return () => {
-    events.forEach((event) => model.off(event, scheduleResults));
+    stopListening();
     if (url) URL.revokeObjectURL(url);
   };
 }

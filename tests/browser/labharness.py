@@ -359,3 +359,62 @@ def rerun_all_cells(page, lab: JupyterLab, name: str) -> str:
 
 def lab_command(page, command: str, args: dict | None = None) -> None:
     page.evaluate("([c, a]) => window.jupyterapp.commands.execute(c, a)", [command, args or {}])
+
+
+# ----- keyboard-only operation of a widget ------------------------------------------------------
+
+FOCUS_BLUE = "rgb(0, 114, 178)"
+# Keys JupyterLab acts on in command mode: insert a cell, delete a cell, save, move the selection.
+SHORTCUT_KEYS = ["a", "b", "d", "d", "s", "m", "ArrowDown", "ArrowUp"]
+
+NOTEBOOK_STATE = f"""name => {{
+  const panel = ({NOTEBOOK_PANEL})(name);
+  const cells = panel.content.model.cells;
+  return {{
+    sources: Array.from({{length: cells.length}}, (_, i) => cells.get(i).sharedModel.getSource()),
+    types: Array.from({{length: cells.length}}, (_, i) => cells.get(i).type),
+    active: panel.content.activeCellIndex,
+  }};
+}}"""
+
+FOCUS_RING = """() => {
+  const style = getComputedStyle(document.activeElement);
+  return {style: style.outlineStyle, width: style.outlineWidth, color: style.outlineColor};
+}"""
+
+
+def notebook_state(page, name):
+    """The notebook's cells (sources, types) and active cell, as the page's model has them."""
+    return page.evaluate(NOTEBOOK_STATE, name)
+
+
+def file_stamp(lab, name):
+    return (lab.root / name).stat().st_mtime_ns
+
+
+def press_all(page, keys):
+    for key in keys:
+        page.keyboard.press(key)
+
+
+def wait_for_value(probe, expression, expected, timeout=20):
+    """Poll the kernel until ``expression`` equals ``expected``."""
+    deadline = time.monotonic() + timeout
+    value = None
+    while time.monotonic() < deadline:
+        value = probe.evaluate(expression)
+        if value == expected:
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"kernel: {expression} = {value!r}, expected {expected!r}")
+
+
+def assert_focus_ring(page):
+    ring = page.evaluate(FOCUS_RING)
+    assert ring == {"style": "solid", "width": "3px", "color": FOCUS_BLUE}, ring
+
+
+def assert_notebook_unchanged(page, lab, name, before, stamp):
+    page.wait_for_timeout(500)  # let any command a key might have started finish
+    assert notebook_state(page, name) == before, "a key reached JupyterLab's shortcuts"
+    assert file_stamp(lab, name) == stamp, "the notebook was saved by a key"

@@ -22,11 +22,17 @@ from pathlib import Path
 import pytest
 from labharness import (
     CHROMIUM,
-    NOTEBOOK_PANEL,
+    SHORTCUT_KEYS,
     JupyterLab,
+    assert_focus_ring,
+    assert_notebook_unchanged,
+    file_stamp,
+    notebook_state,
     open_browser,
+    press_all,
     reject_get_user_media,
     run_all_cells,
+    wait_for_value,
 )
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -38,24 +44,7 @@ if not Path(CHROMIUM).exists():
     pytest.skip(reason, allow_module_level=True)
 
 TIMEOUT_MS = 60_000
-FOCUS_BLUE = "rgb(0, 114, 178)"
-# Keys JupyterLab acts on in command mode: insert a cell, delete a cell, save, move the selection.
-SHORTCUT_KEYS = ["a", "b", "d", "d", "s", "m", "ArrowDown", "ArrowUp"]
 
-NOTEBOOK_STATE = f"""name => {{
-  const panel = ({NOTEBOOK_PANEL})(name);
-  const cells = panel.content.model.cells;
-  return {{
-    sources: Array.from({{length: cells.length}}, (_, i) => cells.get(i).sharedModel.getSource()),
-    types: Array.from({{length: cells.length}}, (_, i) => cells.get(i).type),
-    active: panel.content.activeCellIndex,
-  }};
-}}"""
-
-FOCUS_RING = """() => {
-  const style = getComputedStyle(document.activeElement);
-  return {style: style.outlineStyle, width: style.outlineWidth, color: style.outlineColor};
-}"""
 
 POLL_CELL = (
     "from emolab.poll import Poll\n"
@@ -106,41 +95,6 @@ def open_notebook(browser, lab, name, cells):
     return page
 
 
-def notebook_state(page, name):
-    return page.evaluate(NOTEBOOK_STATE, name)
-
-
-def file_stamp(lab, name):
-    return (lab.root / name).stat().st_mtime_ns
-
-
-def press_all(page, keys):
-    for key in keys:
-        page.keyboard.press(key)
-
-
-def wait_for_kernel(probe, expression, expected, timeout=20):
-    deadline = time.monotonic() + timeout
-    value = None
-    while time.monotonic() < deadline:
-        value = probe.evaluate(expression)
-        if value == expected:
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"kernel: {expression} = {value!r}, expected {expected!r}")
-
-
-def assert_focus_ring(page):
-    ring = page.evaluate(FOCUS_RING)
-    assert ring == {"style": "solid", "width": "3px", "color": FOCUS_BLUE}, ring
-
-
-def assert_notebook_unchanged(page, lab, name, before, stamp):
-    page.wait_for_timeout(500)  # let any command a key might have started finish
-    assert notebook_state(page, name) == before, "a key reached JupyterLab's shortcuts"
-    assert file_stamp(lab, name) == stamp, "the notebook was saved by a key"
-
-
 def wait_until_saved(lab, name, stamp, timeout=20):
     deadline = time.monotonic() + timeout
     while file_stamp(lab, name) == stamp:
@@ -178,7 +132,7 @@ def test_poll_is_answered_with_the_keyboard_only(browser, lab):
     page.keyboard.press("Tab")
     page.keyboard.press("s")  # sad
     expected = {"metro platform": "angry", "office": "disgust", "street": "sad"}
-    wait_for_kernel(probe, "poll.answers", expected)
+    wait_for_value(probe, "poll.answers", expected)
     assert_notebook_unchanged(page, lab, name, before, stamp)
 
     page.keyboard.press("Control+s")  # still saves the notebook, with no answer in it
@@ -206,7 +160,7 @@ def test_threshold_explorer_is_moved_with_the_keyboard_only(browser, lab):
     assert frames.evaluate("slider => slider === document.activeElement")
     assert_focus_ring(page)
     press_all(page, ["ArrowLeft"])  # 5 -> 4 frames
-    wait_for_kernel(probe, "[round(explorer.threshold, 2), explorer.frames]", [0.7, 4])
+    wait_for_value(probe, "[round(explorer.threshold, 2), explorer.frames]", [0.7, 4])
     assert probe.evaluate("explorer.rows") == [["low", 0], ["mid", 0]]
     results = page.locator(".emolab-explorer-results")
     page.wait_for_function(
@@ -235,6 +189,6 @@ def test_camera_buttons_are_used_with_the_keyboard_only(browser, lab):
     press_all(page, SHORTCUT_KEYS)
     page.keyboard.press("Enter")  # "Start camera": this browser has no camera
     page.wait_for_selector(".emolab-cam[data-mode='error']", timeout=TIMEOUT_MS)
-    wait_for_kernel(probe, "cam.last_error.startswith('NotFoundError')", True)
+    wait_for_value(probe, "cam.last_error.startswith('NotFoundError')", True)
     assert_notebook_unchanged(page, lab, name, before, stamp)
     close(page, lab, name, probe)

@@ -14,11 +14,22 @@ Run: EMOLAB_OFFLINE_DIR=../shared EMOLAB_REQUIRE_BROWSER=1 \
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
-from labharness import CHROMIUM, NOTEBOOK_PANEL, JupyterLab, open_browser, run_all_cells
+from labharness import (
+    CHROMIUM,
+    SHORTCUT_KEYS,
+    JupyterLab,
+    assert_focus_ring,
+    assert_notebook_unchanged,
+    file_stamp,
+    notebook_state,
+    open_browser,
+    press_all,
+    run_all_cells,
+    wait_for_value,
+)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -30,24 +41,7 @@ if not Path(CHROMIUM).exists():
 
 TIMEOUT_MS = 60_000
 DONE = "Flag when angry + fear >= 0.60 for 50 consecutive frames."  # the summary's rule line
-FOCUS_BLUE = "rgb(0, 114, 178)"
-# Keys JupyterLab acts on in command mode: insert a cell, delete a cell, save, move the selection.
-SHORTCUT_KEYS = ["a", "b", "d", "d", "s", "m", "ArrowDown", "ArrowUp"]
 
-NOTEBOOK_STATE = f"""name => {{
-  const panel = ({NOTEBOOK_PANEL})(name);
-  const cells = panel.content.model.cells;
-  return {{
-    sources: Array.from({{length: cells.length}}, (_, i) => cells.get(i).sharedModel.getSource()),
-    types: Array.from({{length: cells.length}}, (_, i) => cells.get(i).type),
-    active: panel.content.activeCellIndex,
-  }};
-}}"""
-
-FOCUS_RING = """() => {
-  const style = getComputedStyle(document.activeElement);
-  return {style: style.outlineStyle, width: style.outlineWidth, color: style.outlineColor};
-}"""
 
 MEASUREMENT_CELL = (
     "import numpy as np\n"
@@ -82,41 +76,6 @@ def browser(tmp_path_factory):
         context.close()
 
 
-def notebook_state(page, name):
-    return page.evaluate(NOTEBOOK_STATE, name)
-
-
-def file_stamp(lab, name):
-    return (lab.root / name).stat().st_mtime_ns
-
-
-def press_all(page, keys):
-    for key in keys:
-        page.keyboard.press(key)
-
-
-def wait_for_kernel(probe, expression, expected, timeout=20):
-    deadline = time.monotonic() + timeout
-    value = None
-    while time.monotonic() < deadline:
-        value = probe.evaluate(expression)
-        if value == expected:
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"kernel: {expression} = {value!r}, expected {expected!r}")
-
-
-def assert_focus_ring(page):
-    ring = page.evaluate(FOCUS_RING)
-    assert ring == {"style": "solid", "width": "3px", "color": FOCUS_BLUE}, ring
-
-
-def assert_notebook_unchanged(page, lab, name, before, stamp):
-    page.wait_for_timeout(500)  # let any command a key might have started finish
-    assert notebook_state(page, name) == before, "a key reached JupyterLab's shortcuts"
-    assert file_stamp(lab, name) == stamp, "the notebook was saved by a key"
-
-
 def test_station_explorer_is_moved_with_the_keyboard_only(browser, lab):
     name = "station.ipynb"
     lab.write_notebook(name, [MEASUREMENT_CELL, EXPLORER_CELL, "1 + 1"])
@@ -145,9 +104,9 @@ def test_station_explorer_is_moved_with_the_keyboard_only(browser, lab):
     assert frames.evaluate("slider => slider === document.activeElement")
     assert_focus_ring(page)
     page.keyboard.press("End")  # 5 -> 50 frames in a row
-    wait_for_kernel(probe, "[round(explorer.threshold, 2), explorer.frames]", [0.6, 50])
+    wait_for_value(probe, "[round(explorer.threshold, 2), explorer.frames]", [0.6, 50])
     # The summary follows once the kernel has redrawn (the figure takes a few tenths of a second).
-    wait_for_kernel(probe, "explorer.inputs.rule.frames == 50 and explorer.summary[2][1]", DONE)
+    wait_for_value(probe, "explorer.inputs.rule.frames == 50 and explorer.summary[2][1]", DONE)
     # The threshold measured the rate again: only clip a's two frames at 0.8 are over 0.6.
     assert probe.evaluate("[explorer.inputs.rate.k, explorer.inputs.rate.threshold]") == [2, 0.6]
     assert probe.evaluate("explorer.headline == station_explorer.headline(explorer.result)")
