@@ -79,20 +79,24 @@ def require(namespace: dict, name: str, kinds=None):
 
 def require_number(namespace: dict, name: str, nan_hint: str = "did you divide zero by zero?") -> float:
     """The learner's variable ``name`` as a float, or NotYet saying why it is not a number."""
-    value = require(namespace, name)
+    return as_number(require(namespace, name), f"`{name}`", nan_hint)
+
+
+def as_number(value, what: str, nan_hint: str = "did you divide zero by zero?") -> float:
+    """``value`` (a part of an answer, named ``what`` in messages) as a float, or NotYet."""
     if isinstance(value, bool) or value is None:
-        raise NotYet(f"`{name}` should be a number, but it is {value!r}: assign your computed number to it.")
+        raise NotYet(f"{what} should be a number, but it is {value!r}: assign your computed number to it.")
     if isinstance(value, str):
         raise NotYet(
-            f"`{name}` is text ({value!r}); it should be a number. Compute it with arithmetic "
+            f"{what} is text ({value!r}); it should be a number. Compute it with arithmetic "
             "and leave out the quotes."
         )
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise NotYet(f"`{name}` should be a number, but it is a {type(value).__name__}.") from None
+        raise NotYet(f"{what} should be a number, but it is a {type(value).__name__}.") from None
     if math.isnan(number):
-        raise NotYet(f"`{name}` is NaN (not a number): {nan_hint}")
+        raise NotYet(f"{what} is NaN (not a number): {nan_hint}")
     return number
 
 

@@ -18,7 +18,7 @@ from functools import cache
 
 import numpy as np
 
-from . import NotYet, check, matches, require, require_choice, require_close, require_number
+from . import NotYet, as_number, check, matches, require, require_choice, require_close, require_number
 
 DEEPFACE = "DeepFace (Haar + FER2013)"
 ZOO = "OpenCV Zoo (YuNet + RAF-DB)"
@@ -91,18 +91,6 @@ def _signed(value: float) -> str:
 # --- Question 1 ------------------------------------------------------------------------------
 
 
-def _as_number(value, what: str) -> float:
-    if isinstance(value, (bool, str)) or value is None:
-        raise NotYet(f"{what} should be a number, but it is {value!r}.")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise NotYet(f"{what} should be a number, but it is a {type(value).__name__}.") from None
-    if math.isnan(number):
-        raise NotYet(f"{what} is NaN (not a number): is the group empty? Look at its `n`.")
-    return number
-
-
 def _interval_pair(value, name: str) -> tuple[float, float]:
     """(low, high) from a pair of numbers, or from anything with ``low`` and ``high``."""
     if hasattr(value, "low") and hasattr(value, "high"):
@@ -114,7 +102,9 @@ def _interval_pair(value, name: str) -> tuple[float, float]:
             f"`{name}` should be two numbers, the interval's low and high ends: `(low, high)`, "
             "or scipy's result itself, which has `.low` and `.high`."
         )
-    return _as_number(pair[0], f"The low end of `{name}`"), _as_number(pair[1], f"The high end of `{name}`")
+    empty = "is the group empty? Look at its `n`."
+    low = as_number(pair[0], f"The low end of `{name}`", empty)
+    return low, as_number(pair[1], f"The high end of `{name}`", empty)
 
 
 def _pair_matches(got: tuple[float, float], expected: tuple[float, float]) -> bool:
