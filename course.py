@@ -4,6 +4,8 @@
     python3 course.py test    # the same, plus the test tools, then run the whole test suite
     python3 course.py edit    # for course authors: JupyterLab on the repository's own notebooks
     python3 course.py site    # the course as a website in build/site/, lessons executed offline
+    python3 course.py download DIR [--from MIRROR]  # for instructors: every course file in DIR,
+                              # for EMOLAB_OFFLINE_DIR (a room without internet, a JupyterHub)
 
 Everything is installed into ./.venv, never into your system Python. Installing again is
 skipped while requirements are unchanged.
@@ -241,8 +243,15 @@ def site(args: list[str]) -> int:
     return run([python, ROOT / "tools" / "build_site.py", *args], check=False)
 
 
+def download(args: list[str]) -> int:
+    """For instructors: every file the course uses, in one folder for EMOLAB_OFFLINE_DIR
+    (emolab/download.py; ``download --help`` for its options)."""
+    python = ensure_environment("start")
+    return run([python, "-m", "emolab.download", *args], check=False)
+
+
 def main() -> int:
-    commands = {"start": start, "test": test, "edit": edit, "site": site}
+    commands = {"start": start, "test": test, "edit": edit, "site": site, "download": download}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

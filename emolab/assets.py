@@ -1,9 +1,13 @@
 """The course's images, clips and model files: pinned URL + sha256, fetched on first use.
 
-Online, files are downloaded from their pinned URLs into a per-user cache with a progress bar.
+Online, files are downloaded from their pinned URLs into a per-user cache with a progress bar;
+pooch checks the sha256 and refuses a file that differs.
+
 With ``EMOLAB_OFFLINE_DIR`` set to a folder laid out like the course's asset mirror
-(``images/<file>`` and ``models/<file>``), the very same code copies from that folder instead of
-the network. Either way pooch checks the sha256 and refuses a file that differs.
+(``images/<file>`` and ``models/<file>``, as ``python3 course.py download`` builds it), files are
+read in place from that folder, never copied: on a JupyterHub one read-only mirror serves every
+learner. Each mirror file's sha256 is checked the first time a process uses it (the verdict is
+remembered by path, size and modification time), and a file that differs is refused.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import uuid
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +58,7 @@ class ModelFile:
     mirror_name: str
     sha256: str
     url: str | None  # None: no public download; offline mirrors only
+    bytes: int
 
 
 # The emotion network that fits DeepFace's ONNX slot offline (see the mirror's models/README.md),
@@ -61,17 +67,20 @@ STAND_IN_EMOTION_MODEL = ModelFile(
     "fer2013_mini_XCEPTION_deepface48.onnx",
     "6ffe5d0686bc0051a17eacac3604fba1b36996931cb94c92cbbbbff4fe7eff1f",
     None,
+    236466,
 )
 HAAR_CASCADES = {
     "haarcascade_frontalface_default.xml": ModelFile(
         "haarcascade_frontalface_default.xml",
         "0f7d4527844eb514d4a4948e822da90fbb16a34a0bbbbc6adc6498747a5aafb0",
         "https://github.com/opencv/opencv/raw/4.9.0/data/haarcascades/haarcascade_frontalface_default.xml",
+        930127,
     ),
     "haarcascade_eye.xml": ModelFile(
         "haarcascade_eye.xml",
         "71cc64fc305a355dc60067880f6fbbd43dd155bd63ee3844661a1bda34b2fd8c",
         "https://github.com/opencv/opencv/raw/4.9.0/data/haarcascades/haarcascade_eye.xml",
+        341406,
     ),
 }
 
@@ -85,13 +94,20 @@ YUNET_DETECTOR = ModelFile(
     "8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4",
     "https://github.com/opencv/opencv_zoo/raw/966be4cb6eefc2a4f586ed0581bf4bbaa2533070/"
     "models/face_detection_yunet/face_detection_yunet_2023mar.onnx",
+    232589,
 )
 ZOO_EMOTION_MODEL = ModelFile(
     "facial_expression_recognition_mobilefacenet_2022july_int8.onnx",
     "f0d7093aff10e2638c734c5f18a6a7eabd2b9239b20bdb9b8090865a6f69a1ed",
     "https://github.com/opencv/opencv_zoo/raw/7c18c21465a4017921f311f721e05b734da72986/"
     "models/facial_expression_recognition/facial_expression_recognition_mobilefacenet_2022july_int8.onnx",
+    1364007,
 )
+
+
+def model_files() -> tuple[ModelFile, ...]:
+    """Every model file the course uses (what a mirror's ``models/`` folder must hold)."""
+    return (STAND_IN_EMOTION_MODEL, *HAAR_CASCADES.values(), YUNET_DETECTOR, ZOO_EMOTION_MODEL)
 
 
 def offline_dir() -> Path | None:
@@ -167,44 +183,58 @@ def collection(name: str) -> list[Asset]:
     return found
 
 
-def _copy_from_mirror(source: Path):
-    """A pooch downloader that copies a file from the offline mirror instead of the network."""
-
-    def download(url, output_file, pooch_obj, check_only=False):
-        if not source.is_file():
-            raise OfflineError(f"Offline mode: {source} is missing from the asset folder.")
-        if check_only:
-            return True
-        if isinstance(output_file, (str, Path)):
-            shutil.copyfile(source, output_file)
-        else:
-            with source.open("rb") as fh:
-                shutil.copyfileobj(fh, output_file)
-        return None
-
-    return download
+# Mirror files whose sha256 was checked in this process, by (path, size, mtime, sha256): a file
+# that changes gets a new size or mtime and is checked again.
+_VERIFIED: set[tuple[str, int, int, str]] = set()
 
 
-def _retrieve(url: str | None, sha256: str, target: Path, mirror_file: Path | None) -> Path:
-    """Fetch one file to ``target`` (sha256-checked), from the mirror when one is set."""
-    if mirror_file is not None:
-        downloader = _copy_from_mirror(mirror_file)
-        url = url or mirror_file.as_uri()
-    elif url is None:
+def file_matches(path: Path, sha256: str, size: int | None = None) -> bool:
+    """True when the file at ``path`` has this sha256 (checked once per process while unchanged)."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, sha256)
+    if key in _VERIFIED:
+        return True
+    if size is not None and stat.st_size != size:
+        return False
+    if pooch.file_hash(str(path), alg="sha256") != sha256:
+        return False
+    _VERIFIED.add(key)
+    return True
+
+
+def _verified_mirror_file(source: Path, sha256: str, size: int | None) -> Path:
+    """``source`` in the offline mirror, after checking its sha256; read in place, never copied."""
+    if not source.is_file():
+        raise OfflineError(
+            f"Offline mode: {source} is missing from the asset folder ({OFFLINE_ENV}).",
+            "Ask whoever looks after that folder (your instructor or the hub's administrator) to "
+            "complete it with: python3 course.py download FOLDER. It reports every file it cannot fetch.",
+        )
+    if not file_matches(source, sha256, size):
+        raise ChecksumError(
+            f"{source} in the course's asset folder ({OFFLINE_ENV}) differs from the file the course "
+            "pinned (its sha256 does not match), so it was not used.",
+            "Do not edit files in that folder. Tell whoever looks after it (your instructor or the hub's "
+            "administrator): running  python3 course.py download FOLDER  again replaces every file "
+            "that differs.",
+        )
+    return source
+
+
+def _download(url: str | None, sha256: str, target: Path) -> Path:
+    """Download one file to ``target`` from its pinned URL; pooch checks the sha256."""
+    if url is None:
         raise OfflineError(f"{target.name} has no public download; it comes from an offline mirror.")
-    else:
-        downloader = pooch.HTTPDownloader(progressbar=True, timeout=60)
     target.parent.mkdir(parents=True, exist_ok=True)
-    # pooch logs "Downloading data from <url>" at INFO level; from a mirror that would mislead.
-    pooch.get_logger().setLevel("WARNING" if mirror_file is not None else "INFO")
+    pooch.get_logger().setLevel("INFO")
     try:
         path = pooch.retrieve(
             url=url,
             known_hash=f"sha256:{sha256}",
             fname=target.name,
             path=target.parent,
-            downloader=downloader,
-            progressbar=mirror_file is None,
+            downloader=pooch.HTTPDownloader(progressbar=True, timeout=60),
+            progressbar=True,
         )
     except ValueError as err:
         if "hash" in str(err).lower():
@@ -218,11 +248,13 @@ def _retrieve(url: str | None, sha256: str, target: Path, mirror_file: Path | No
 
 
 def fetch(file: str | Asset) -> Path:
-    """Local path of an image or clip, downloading (or copying from the mirror) on first use."""
+    """Local path of an image or clip: in the offline mirror when one is set (sha256-checked, read
+    in place), otherwise in the course's cache, downloaded on first use."""
     asset = get(file)
     mirror = offline_dir()
-    mirror_file = mirror / "images" / asset.file if mirror else None
-    return _retrieve(asset.url, asset.sha256, cache_dir() / "images" / asset.file, mirror_file)
+    if mirror is not None:
+        return _verified_mirror_file(mirror / "images" / asset.file, asset.sha256, asset.bytes)
+    return _download(asset.url, asset.sha256, cache_dir() / "images" / asset.file)
 
 
 def fetch_many(files, progress: bool = True) -> list[Path]:
@@ -232,17 +264,47 @@ def fetch_many(files, progress: bool = True) -> list[Path]:
     return [fetch(f) for f in tqdm(items, desc="Fetching images", disable=not progress)]
 
 
-def fetch_model_file(model: ModelFile, target: Path) -> Path:
-    """Place a model file at ``target`` from the offline mirror (or its URL), sha256-checked."""
+def mirror_model_file(model: ModelFile) -> Path | None:
+    """The model file in the offline mirror (sha256-checked), or None when the course is online."""
     mirror = offline_dir()
-    mirror_file = mirror / "models" / model.mirror_name if mirror else None
-    return _retrieve(model.url, model.sha256, target, mirror_file)
+    if mirror is None:
+        return None
+    return _verified_mirror_file(mirror / "models" / model.mirror_name, model.sha256, model.bytes)
+
+
+def fetch_model_file(model: ModelFile, target: Path) -> Path:
+    """Place a model file at ``target``, sha256-checked: from its pinned URL online; offline, as a
+    link to the checked mirror file (a copy where the system allows no links)."""
+    source = mirror_model_file(model)
+    if source is None:
+        return _download(model.url, model.sha256, target)
+    return _link(source, target)
+
+
+def _link(source: Path, target: Path) -> Path:
+    """Make ``target`` a symbolic link to ``source``, replacing whatever is there in one step."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
+    try:
+        temporary.symlink_to(source)
+    except OSError:  # Windows allows links only with developer mode or an administrator's rights
+        shutil.copyfile(source, temporary)
+    os.replace(temporary, target)
+    return target
+
+
+def is_link_to(path: Path, model: ModelFile) -> bool:
+    """True when ``path`` is a link to a mirror's copy of ``model`` (as :func:`fetch_model_file`
+    makes offline), even one whose mirror has gone or moved."""
+    return path.is_symlink() and Path(os.readlink(path)).name == model.mirror_name
 
 
 def model_path(model: ModelFile) -> Path:
-    """A model file in the course's cache (``cache_dir()/models``), fetched on first use from
-    its pinned URL, or copied from the offline mirror; sha256-checked either way."""
-    return fetch_model_file(model, cache_dir() / "models" / model.mirror_name)
+    """A model file: in the offline mirror when one is set (sha256-checked, read in place),
+    otherwise in the course's cache (``cache_dir()/models``), downloaded on first use."""
+    return mirror_model_file(model) or _download(
+        model.url, model.sha256, cache_dir() / "models" / model.mirror_name
+    )
 
 
 _ANALYSES: dict[tuple, object] = {}

@@ -4,7 +4,11 @@ DeepFace reads ``DEEPFACE_BACKEND_ENGINE`` when it is imported and keeps weights
 ``$DEEPFACE_HOME/.deepface/weights``. Unless the learner set ``DEEPFACE_HOME`` themselves, the
 course points it into its own cache, so nothing is written to the learner's home folder.
 Online, DeepFace downloads its own weights there. Offline (``EMOLAB_OFFLINE_DIR``), the mirror's
-stand-in emotion network is placed in DeepFace's slot, sha256-checked.
+stand-in emotion network is placed in DeepFace's slot, sha256-checked, as a symbolic link to the
+mirror file: DeepFace only looks for fixed file names in that one folder, so the file must appear
+there, and a link lets one read-only mirror on a JupyterHub serve every learner without a copy
+each. The link is made only after the mirror file's sha256 was checked, and checked again once in
+every process that prepares DeepFace, so a changed mirror file is never used.
 """
 
 from __future__ import annotations
@@ -39,15 +43,14 @@ def weights_dir() -> Path:
 def prepare() -> Path:
     """Make sure DeepFace finds its files; return the emotion weights' path.
 
-    Offline, the stand-in network and the Haar cascades are copied from the mirror unless a
+    Offline, the stand-in network and the Haar cascades are linked from the mirror unless a
     file is already in DeepFace's slot (a learner's own DeepFace weights are never replaced).
     Online, DeepFace downloads its own weights the first time the model is built.
     """
     configure_environment()
     target = weights_dir() / EMOTION_WEIGHTS
     if assets.offline_dir() is not None:
-        if not target.exists():
-            assets.fetch_model_file(assets.STAND_IN_EMOTION_MODEL, target)
+        _place(assets.STAND_IN_EMOTION_MODEL, target)
         _place_missing_cascades()
     else:
         _download_deepface_weights()
@@ -62,9 +65,15 @@ def place_yunet_for_deepface() -> Path:
     cache (:func:`emolab.assets.model_path`)."""
     configure_environment()
     target = weights_dir() / assets.YUNET_DETECTOR.mirror_name
-    if not target.exists():
-        assets.fetch_model_file(assets.YUNET_DETECTOR, target)
+    _place(assets.YUNET_DETECTOR, target)
     return target
+
+
+def _place(model: assets.ModelFile, target: Path) -> None:
+    """Put ``model`` in DeepFace's slot unless a file is already there. A link to a mirror file
+    of that name (made by the course offline) is made again, so its file is checked again."""
+    if not target.exists() or assets.is_link_to(target, model):
+        assets.fetch_model_file(model, target)
 
 
 def _place_missing_cascades() -> None:
@@ -72,8 +81,8 @@ def _place_missing_cascades() -> None:
 
     bundled = Path(cv2.__file__).parent / "data"
     for name, model in assets.HAAR_CASCADES.items():
-        if not (bundled / name).exists() and not (weights_dir() / name).exists():
-            assets.fetch_model_file(model, weights_dir() / name)
+        if not (bundled / name).exists():
+            _place(model, weights_dir() / name)
 
 
 def _download_deepface_weights() -> None:

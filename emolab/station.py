@@ -883,7 +883,11 @@ def scenario_table(results: dict[str, Result]):
                 "approached": r.approached,
             }
         )
-    table = pd.DataFrame(rows)
+    # Whole alerts and people, tenths of an hour: digits beyond these are noise, and a narrower
+    # table fits JupyterLab's output area without a scroll bar the keyboard cannot reach.
+    table = pd.DataFrame(rows).round(
+        {"false alerts a day": 1, "false low": 1, "false high": 1, "reviewer hours": 1, "approached": 1}
+    )
     table.attrs["note"] = NO_STUDY  # the PPV rests on the two hypothetical numbers
     return table
 

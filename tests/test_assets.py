@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import shutil
 
 import pytest
+from test_download import served_folder
 
 from emolab import assets, errors, setup
 
@@ -46,12 +48,13 @@ def test_unknown_asset_and_collection():
         assets.collection("selfies")
 
 
-def test_fetch_from_the_mirror_checks_the_sha256(tmp_path, monkeypatch):
+def test_fetch_from_the_mirror_reads_the_checked_file_in_place(tmp_path, monkeypatch, offline_dir):
     monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "cache"))
     asset = assets.get("lisa/lisa1.jpg")
     path = assets.fetch(asset)
-    assert path.is_relative_to(tmp_path / "cache")
+    assert path == offline_dir.resolve() / "images" / asset.file
     assert sha256(path) == asset.sha256
+    assert not (tmp_path / "cache" / "images").exists()
 
 
 def test_a_tampered_mirror_file_is_refused_and_not_kept(tmp_path, monkeypatch, offline_dir):
@@ -68,11 +71,15 @@ def test_a_tampered_mirror_file_is_refused_and_not_kept(tmp_path, monkeypatch, o
     assert not (tmp_path / "cache" / "images" / asset.file).exists()
 
 
-def test_a_changed_cached_file_is_replaced_by_the_pinned_one(tmp_path, monkeypatch):
+def test_online_a_changed_cached_file_is_replaced_by_the_pinned_one(tmp_path, monkeypatch, offline_dir):
+    monkeypatch.delenv(assets.OFFLINE_ENV)
     monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "cache"))
-    path = assets.fetch("zoom/15cm.jpg")
-    path.write_bytes(b"edited by someone")
-    assert sha256(assets.fetch("zoom/15cm.jpg")) == assets.get("zoom/15cm.jpg").sha256
+    with served_folder(offline_dir) as url:  # stands in for the asset's pinned URL
+        asset = dataclasses.replace(assets.get("zoom/15cm.jpg"), url=f"{url}/images/zoom/15cm.jpg")
+        path = assets.fetch(asset)
+        assert path.is_relative_to(tmp_path / "cache")
+        path.write_bytes(b"edited by someone")
+        assert sha256(assets.fetch(asset)) == asset.sha256
 
 
 def test_a_file_missing_from_the_mirror(tmp_path, monkeypatch):

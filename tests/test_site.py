@@ -10,13 +10,12 @@ and every page must name the model the course uses. The full build, with execute
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import axehelper
 import nbformat
 import pytest
 
@@ -118,16 +117,10 @@ def test_no_serious_or_critical_accessibility_violations_on_any_page(site):
     """axe-core from npm, in headless Chromium, on every page of the small site. What it cannot
     catch: whether alt texts and the figures' descriptions say what matters, reading order and
     meaning, contrast inside images, and anything a person with a screen reader would notice in use."""
-    chromium = os.environ.get("EMOLAB_CHROMIUM", "/usr/bin/chromium")
-    if not Path(chromium).exists():
-        if os.environ.get("EMOLAB_REQUIRE_BROWSER"):
-            pytest.fail(f"{chromium} is missing and EMOLAB_REQUIRE_BROWSER is set")
-        pytest.skip(f"needs {chromium} (apt-get install chromium)")
-    if not (build_site.BUILD / "axe" / "node_modules" / "axe-core").exists() and not shutil.which("npm"):
-        pytest.skip("needs npm to install axe-core (apt-get install npm)")
-    violations = build_site.accessibility_violations(site, build_site.axe_script(), chromium)
-    serious = [v for v in violations if v["impact"] in build_site.SERIOUS]
-    assert serious == [], "\n".join(f"{v['page']}: {v['impact']} {v['id']}: {v['help']}" for v in serious)
+    chromium = axehelper.require_chromium()
+    violations = build_site.accessibility_violations(site, axehelper.axe_script(), chromium)
+    serious = axehelper.serious(violations)
+    assert serious == [], "\n".join(axehelper.describe(v, v["page"]) for v in serious)
 
 
 def test_the_html_check_finds_broken_links_images_without_alt_and_remote_scripts(tmp_path):
@@ -162,3 +155,13 @@ def test_widgets_become_a_how_to_run_live_note_and_progress_bars_go():
     assert set(output["data"]) == {"text/markdown"}
     assert output["data"]["text/markdown"].startswith("emolab camera widget: no camera")
     assert "python3 course.py start" in output["data"]["text/markdown"]
+
+
+@needs_site_tools
+def test_the_instructors_guide_rubric_and_worked_reviews_are_on_the_site(site):
+    pages = ["guide", "rubric", "examples/strong-review", "examples/weak-review"]
+    for page in pages:
+        assert (site / "instructors" / f"{page}.html").is_file(), page
+    assert "instructors/guide.html" in (site / "index.html").read_text()
+    guide = (site / "instructors" / "guide.html").read_text()
+    assert re.search(r"in the course.s repository", guide)  # a link to a file the site lacks, as text

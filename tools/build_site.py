@@ -184,12 +184,53 @@ def stage(src: Path, model: str, execute_lessons: bool, lessons: list[Path]) -> 
             if cell.cell_type == "markdown":
                 keep = lambda m: m.group(0) if m.group(2) in names else m.group(1)  # noqa: E731
                 cell.source = dead.sub(keep, cell.source)
-    toc = [p for p in pages if p.startswith("lessons/")], [p for p in pages if p.startswith("exercises/")]
+    pages += stage_instructors(src)
+    toc = (
+        [p for p in pages if p.startswith("lessons/")],
+        [p for p in pages if p.startswith("exercises/")],
+        [p for p in pages if p.startswith("instructors/")],
+    )
     tree = ""
-    for caption, entries in zip(("Lessons", "Exercises"), toc, strict=True):
+    for caption, entries in zip(("Lessons", "Exercises", "For instructors"), toc, strict=True):
         tree += f"\n```{{toctree}}\n:hidden:\n:caption: {caption}\n\n" + "\n".join(entries) + "\n```\n"
     index.cells.append(nbformat.v4.new_markdown_cell(tree))
     write(index, src / "index.ipynb")
+    return pages
+
+
+INSTRUCTOR_PAGES = ("guide.md", "rubric.md", "examples/strong-review.md", "examples/weak-review.md")
+MD_LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^)\s#]*)(#[^)\s]*)?\)")
+
+
+def stage_instructors(src: Path) -> list[str]:
+    """The instructor's guide, the rubric and its two worked example reviews, with their figures.
+    A link to a file the site does not hold (the README, a configuration file) becomes plain text
+    naming the file in the course's repository."""
+    folder = ROOT / "instructors"
+    staged = {(folder / page).resolve() for page in INSTRUCTOR_PAGES}
+    staged |= {p.resolve() for p in (ROOT / "lessons").glob("*.ipynb")}
+    staged |= {p.resolve() for p in (ROOT / "exercises").glob("*.ipynb")}
+    pages = []
+    for page in INSTRUCTOR_PAGES:
+        path = folder / page
+        if not path.exists():
+            continue
+
+        def keep_or_unlink(match, path=path):
+            bang, label, target, anchor = match.groups()
+            if not target or re.match(r"^[a-z]+:", target):
+                return match.group(0)
+            resolved = (path.parent / target).resolve()
+            if bang or resolved in staged:
+                return match.group(0)
+            return f"{label} (in the course's repository: `{resolved.relative_to(ROOT).as_posix()}`)"
+
+        target = src / "instructors" / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(MD_LINK.sub(keep_or_unlink, path.read_text(encoding="utf-8")), encoding="utf-8")
+        for figure in path.parent.glob(f"{path.stem}-*.png"):
+            shutil.copy(figure, target.parent / figure.name)
+        pages.append(f"instructors/{page[: -len('.md')]}")
     return pages
 
 

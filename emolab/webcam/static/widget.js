@@ -69,7 +69,7 @@ function buildUi(el, model) {
   const clipCanvas = element("canvas", { class: "emolab-cam-clipframe", "aria-hidden": "true" });
   const overlay = element("canvas", { class: "emolab-cam-overlay", "aria-hidden": "true" });
   stage.append(video, clipCanvas, overlay);
-  const bars = element("div", { class: "emolab-cam-bars", "aria-label": "Scores for the largest face" });
+  const bars = element("div", { class: "emolab-cam-bars", role: "group", "aria-label": "Scores for the largest face" });
   const credit = element("p", { class: "emolab-cam-credit" });
   const note = element("p", { class: "emolab-cam-note" }, model.get("notice"));
   root.append(controls, badge, status, stage, bars, credit, note);
