@@ -127,6 +127,22 @@ def detect(bgr: np.ndarray) -> np.ndarray:
     return rows[np.isfinite(rows).all(axis=1)]
 
 
+def blank_detectors() -> None:
+    """Give every idle YuNet a blank frame. OpenCV keeps a detector's last input (a resized copy of
+    the last picture) in native memory until its next call; after this, none holds a real one."""
+    idle = []
+    while True:
+        try:
+            idle.append(_idle_yunets.get_nowait())
+        except queue.Empty:
+            break
+    blank = np.zeros((YUNET_MIN_SIDE, YUNET_MIN_SIDE, 3), np.uint8)
+    for detector in idle:
+        detector.setInputSize((YUNET_MIN_SIDE, YUNET_MIN_SIDE))
+        detector.detect(blank)
+        _idle_yunets.put(detector)
+
+
 def similarity_transform(points: np.ndarray, template: np.ndarray = TEMPLATE) -> np.ndarray:
     """The 2x3 matrix of the non-reflective similarity (rotation, one scale, shift) that maps
     ``points`` onto ``template`` with the least squared error, as the Zoo's ``FaceAlignment``

@@ -6,6 +6,9 @@
 - ``SimulatedCamera``, ``record_simulation()``, ``simulated_camera()``: a simulated camera (one
   still course photo with sensor noise and sway, dimming light, a 2-D turn) for classrooms
   without webcams: its Trace without a browser, or the widget playing it;
+- ``CountingCamera``, ``counting_camera()``, ``WindowCounter``, ``count_clip()``, ``count_faces()``:
+  the counting-only camera (faces per window of time, released only when at least k were seen at
+  once; no emotion model, no boxes, no per-frame record);
 - ``server``: the Jupyter server setting that turns on TCP_NODELAY for kernel websockets.
 
 Names are imported lazily, so ``emolab.webcam.server`` (loaded by the Jupyter server process)
@@ -24,6 +27,11 @@ _EXPORTS = {
     "SimulatedCamera": ".simulated",
     "record_simulation": ".simulated",
     "simulated_camera": ".widget",
+    "CountingCamera": ".counting",
+    "counting_camera": ".counting",
+    "WindowCounter": ".counting",
+    "count_clip": ".counting",
+    "count_faces": ".counting",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -192,3 +192,42 @@ def test_camera_buttons_are_used_with_the_keyboard_only(browser, lab):
     wait_for_value(probe, "cam.last_error.startswith('NotFoundError')", True)
     assert_notebook_unchanged(page, lab, name, before, stamp)
     close(page, lab, name, probe)
+
+
+LAW_CELL = "from emolab.law_classifier import classifier\nlaw = classifier('exam-proctor')\nlaw"
+
+
+def test_law_classifier_is_answered_with_the_keyboard_only(browser, lab):
+    name = "law.ipynb"
+    page = open_notebook(browser, lab, name, [LAW_CELL, "1 + 1"])
+    scenario = page.get_by_label("Scenario", exact=True)
+    scenario.wait_for(timeout=TIMEOUT_MS)
+    probe = lab.kernel(name)
+
+    scenario.focus()
+    before, stamp = notebook_state(page, name), file_stamp(lab, name)
+    press_all(page, ["ArrowUp"])  # the scenario before the proctor: the Cannes market cameras
+    wait_for_value(probe, "law.scenario", "cannes-masks")
+    press_all(page, ["ArrowDown"])  # back to the proctor
+    wait_for_value(probe, "law.scenario", "exam-proctor")
+    assert_notebook_unchanged(page, lab, name, before, stamp)
+    # The five questions, in order: emotions; learners yes; medical no; identifies no; public no.
+    # Each drop-down starts on "(choose)": ArrowDown picks the first option, twice the second.
+    for keys in (["ArrowDown"], ["ArrowDown"], ["ArrowDown", "ArrowDown"], ["ArrowDown", "ArrowDown"]):
+        page.keyboard.press("Tab")
+        press_all(page, keys)
+    assert_focus_ring(page)
+    page.keyboard.press("Tab")
+    press_all(page, ["ArrowDown"] + SHORTCUT_KEYS)  # public: yes, then every shortcut key, kept
+    wait_for_value(probe, "law.rows[2]['same']", False)  # the CNIL: now a camera in public space
+    results = page.locator(".emolab-law-results")
+    results.get_by_text("DIFFERS").first.wait_for(timeout=10_000)
+    assert results.get_attribute("aria-live") == "polite"
+    assert "Art. 5(1)(f)" not in results.inner_text()  # only differing regimes are explained
+    press_all(page, ["ArrowDown"])  # public: no (the course's answer): all the same
+    wait_for_value(probe, "all(row['same'] for row in law.rows)", True)
+    page.wait_for_function(
+        "() => document.querySelector('.emolab-law-summary').textContent.includes('all 5')", timeout=10_000
+    )
+    assert_notebook_unchanged(page, lab, name, before, stamp)
+    close(page, lab, name, probe)
