@@ -70,15 +70,41 @@ module                 what it holds                                            
                        ``Measurement``; the hypothetical ones flagged), a live
                        summary and frequency tree; ``explore`` prints a fixed
                        summary and tree first
-``static``             the poll's, the explorers' JavaScript and CSS, and         2-6
+``provisions``         the statements of law and reported facts lesson 7 rests     7, 8
+                       on: citation, the course's words, the facts brief's flag
+                       (VERIFIED-P/-S, UNVERIFIED), verbatim text where given
+``law``                ``Facts`` (the law's questions), ``classify``: a           7, 8
+                       deployment walked through the AI Act, the GDPR, the
+                       CNIL's doctrine, China and the US, step by step, each
+                       step with its provision; ``changed``, ``compare``
+``deployments``        ``SCENARIOS``: deployments as records (who, where, what    7, 8
+                       for, what is computed, who sees it, status) with the
+                       course's answers; ``scenario_table``
+``law_classifier``     the law classifier widget (a scenario, five questions,     7
+                       where the learner's answers and the course's differ and
+                       why); ``course_table``, its static form
+``review``             lesson 8's deployment review: ``PROPOSAL``, the evidence   8
+                       of lessons 4-7 (``gather``; ``save_evidence``/``keep``
+                       write a small JSON only when asked), ``Review`` (the
+                       learner's sections, the document with alt text and
+                       credits), the worked ``example`` reviews
+``rubric``             the capstone rubric as data (levels, criteria, the         8
+                       instructor's marks for the worked examples)
+``static``             the poll's, the explorers' JavaScript and CSS, and         2-7
                        ``common.js``, the helpers every widget shares
-``widget_files``       ``widget_module``: a widget's ES module (``common.js``     2-6
+``widget_files``       ``widget_module``: a widget's ES module (``common.js``     2-7
                        followed by its own file)
 ``private``            ``show``, ``PrivateText``, ``PrivateFigure``: results      2, 3
                        computed from the camera or a learner's own photo, shown
                        live and never saved in the notebook file
 ``server_hooks``       the save hook ``course.py start`` installs: no widget      (server)
                        state in saved notebooks
+``download``           ``python3 course.py download DIR``: every course file in    (instructors)
+                       one folder for ``EMOLAB_OFFLINE_DIR`` (sha256-checked,
+                       resumable, reports what it could not fetch)
+``webcam.counting``    the counting-only camera: faces per window, released       7
+                       only when at least k were seen at once (``WindowCounter``,
+                       ``count_clip``, ``counting_camera``); no emotion model
 ``webcam.widget``      ``camera()``: the live camera (or sample clip) widget;    2, 3
                        ``simulated_camera()``: the same widget, simulated
 ``webcam.recorder``    ``Recorder``: bounded in-memory recording; ``.trace()``     2, 3
@@ -91,7 +117,7 @@ module                 what it holds                                            
 ``webcam.stats``       frame counts and timings of the widget's loop              2, 3
 ``webcam.server``      the Jupyter server setting for low-latency websockets      (server)
 ``webcam/static``      the widget's JavaScript and CSS                            2, 3
-``checks``             ``Grader``, ``@check`` and the ``require_*`` helpers       1, 2, 3
+``checks``             ``Grader``, ``@check`` and the ``require_*`` helpers       1-8
 ``checks.lessonNN``    the exercise checks of lesson NN                           NN
 =====================  =========================================================  ==========
 
