@@ -231,6 +231,28 @@ def gather(progress: bool = True) -> Evidence:
     return Evidence(model.name, law=law_evidence(), model_short=model.short_name, **found)
 
 
+def evidence_problem(evidence: Evidence) -> str:
+    """What is wrong with evidence read from a file, or "" when it holds together: made with the
+    emotion model this notebook runs, every estimate inside its interval, the share of alerts that
+    are real equal to true / (true + false)."""
+    from . import model_info
+
+    if evidence.model != model_info().name:
+        return f"it was made with {evidence.model}, and this notebook runs {model_info().name}."
+    p, c, a = evidence.people, evidence.camera, evidence.alerts
+    if p and not p["low"] <= p["points"] <= p["high"]:
+        return "the people section's difference lies outside its own interval."
+    for name in ("missed", "changed"):
+        if c and not c[f"{name}_low"] <= c[f"{name}_share"] <= c[f"{name}_high"]:
+            return f"the camera section's {name} share lies outside its own interval."
+    if a:
+        alerts = a["true_per_day"] + a["false_per_day"]
+        ppv = a["true_per_day"] / alerts if alerts else 0.0
+        if not math.isclose(a["ppv"], ppv, rel_tol=0.06, abs_tol=1e-9):
+            return "the alerts section's share of real alerts is not true / (true + false)."
+    return ""
+
+
 def save_evidence(evidence: Evidence, path: str | Path = EVIDENCE_FILE) -> Path:
     """Write the evidence's numbers to a small JSON file (no image, no face). Only on this call."""
     path = Path(path)
@@ -503,7 +525,14 @@ def keep(section: str, source=None, path: str | Path = EVIDENCE_FILE) -> Path:
             f"No evidence called {section!r}.", advice="Keep 'people', 'camera', 'alerts' or 'law'."
         )
     path = Path(path)
-    evidence = load_evidence(path) if path.is_file() else Evidence(model_info().name)
+    model = model_info()
+    evidence = load_evidence(path) if path.is_file() else Evidence(model.name, model_short=model.short_name)
+    if evidence.model != model.name:
+        raise EmolabError(
+            f"{path.name} holds evidence from another emotion model ({evidence.model}); this notebook "
+            f"runs {model.name}. One review must rest on one model's numbers.",
+            advice=f"Delete {path.name} (or pass another path=) and keep the evidence again.",
+        )
     value = (
         law_evidence()
         if section == "law"

@@ -118,3 +118,19 @@ def test_q4_refuses_evidence_the_package_does_not_compute(evidence, tmp_path):
     mine = review.example("strong", other)
     path = mine.save(tmp_path / "r")
     assert "not what the package computes" in not_yet(checks.q4, {"my_review": mine, "q4_path": path})
+
+
+def test_q4_takes_a_learners_own_evidence_file_when_it_holds_together(evidence, tmp_path):
+    path = review.save_evidence(evidence, tmp_path / "my-evidence.json")
+    own = review.load_evidence(path)
+    own.alerts = {**own.alerts, "false_per_day": own.alerts["false_per_day"] * 2}  # their own inputs
+    own.alerts["ppv"] = own.alerts["true_per_day"] / (
+        own.alerts["true_per_day"] + own.alerts["false_per_day"]
+    )
+    mine = review.example("strong", own)
+    saved = mine.save(tmp_path / "r")
+    assert checks.q4({"my_review": mine, "q4_path": saved}) is None
+    own.alerts = {**own.alerts, "ppv": 0.5}
+    bent = review.example("strong", own)
+    message = not_yet(checks.q4, {"my_review": bent, "q4_path": bent.save(tmp_path / "b")})
+    assert "does not hold together" in message

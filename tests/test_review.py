@@ -187,3 +187,26 @@ def test_the_worked_examples_fill_every_section_with_known_evidence(kind, tmp_pa
     typed = re.findall(r"\d+(?:[.,]\d+)*\s?%|\b\d+[.,]\d+\b", prose)
     assert not typed, f"numbers in the examples come from the evidence, through placeholders: {typed}"
     assert worked.save(tmp_path, name=kind).name == f"{kind}.html"
+
+
+def test_keep_refuses_to_mix_two_models_in_one_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(review, "law_evidence", lambda: HANDMADE.law)
+    model = type("M", (), {"name": "model A", "short_name": "A"})()
+    monkeypatch.setattr("emolab.model_info", lambda: model)
+    path = review.keep("law", path=tmp_path / "evidence.json")
+    assert review.load_evidence(path).model == "model A"
+    model.name = "model B"
+    with pytest.raises(EmolabError) as raised:
+        review.keep("law", path=path)
+    assert "another emotion model (model A)" in str(raised.value) and "Delete" in raised.value.advice
+
+
+def test_evidence_from_a_file_must_hold_together(monkeypatch):
+    monkeypatch.setattr("emolab.model_info", lambda: type("M", (), {"name": "a test model"})())
+    assert review.evidence_problem(HANDMADE) == ""
+    bent = review.Evidence(**{**review.asdict(HANDMADE), "alerts": {**HANDMADE.alerts, "ppv": 0.5}})
+    assert "true / (true + false)" in review.evidence_problem(bent)
+    outside = review.Evidence(**{**review.asdict(HANDMADE), "people": {**HANDMADE.people, "points": 40.0}})
+    assert "outside its own interval" in review.evidence_problem(outside)
+    other = review.Evidence(**{**review.asdict(HANDMADE), "model": "another model"})
+    assert "made with another model" in review.evidence_problem(other)
