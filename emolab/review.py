@@ -328,6 +328,7 @@ class Review:
         self.author = author
         self.proposal = proposal
         self.texts: dict[str, str] = {}
+        self._figures: dict | None = None
 
     def write(self, section: str, text: str) -> None:
         if section not in SECTIONS:
@@ -351,13 +352,15 @@ class Review:
         return [name for name in SECTIONS if not is_filled(self.texts.get(name))]
 
     def figures(self) -> dict:
-        """Section -> the evidence figure shown there (built from numbers, so no face appears)."""
-        figures = {}
-        if self.evidence.people:
-            figures["people"] = people_figure(self.evidence.people)
-        if self.evidence.alerts:
-            figures["alerts"] = alerts_figure(self.evidence.alerts)
-        return figures
+        """Section -> the evidence figure shown there (built from numbers, so no face appears).
+        Drawn once per review: the sections, the preview and the saved files share them."""
+        if self._figures is None:
+            self._figures = {}
+            if self.evidence.people:
+                self._figures["people"] = people_figure(self.evidence.people)
+            if self.evidence.alerts:
+                self._figures["alerts"] = alerts_figure(self.evidence.alerts)
+        return self._figures
 
     def markdown(self, image_links: dict[str, str] | None = None) -> str:
         """The review as Markdown. ``image_links``: section -> an image file; default: inline PNG."""
