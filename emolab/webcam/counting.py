@@ -46,10 +46,9 @@ from ..errors import EmolabError
 from ..private import PrivateText
 from ..video import DEFAULT_CLIP, ClipReader, iter_frames
 from ..widget_files import widget_module
-from .frames import decode_jpeg, encode_jpeg, shrink
+from .frames import decode_jpeg, encode_jpeg, handle_message, shrink
 
 STATIC = Path(__file__).parent / "static"
-log = logging.getLogger(__name__)
 
 DEFAULT_WINDOW_SECONDS = 60.0
 DEFAULT_K = 3
@@ -477,18 +476,7 @@ class CountingCamera(anywidget.AnyWidget):
     # ----- messages from the browser -------------------------------------------------------
 
     def _on_custom_msg(self, _widget, content, buffers) -> None:
-        handler = self._handlers.get(content.get("type")) if isinstance(content, dict) else None
-        if handler is None:
-            return  # not ours (e.g. anywidget's own commands)
-        try:
-            # One message at a time, as in CameraWidget: ipykernel 7 may deliver a widget's
-            # messages on two threads at once, and two threads must not read one clip.
-            with self._one_message_at_a_time:
-                handler(content, buffers or [])
-        except Exception as error:  # a bad frame must never break the loop or the kernel
-            if not isinstance(error, EmolabError):
-                log.exception("counting camera: could not handle %s", content.get("type"))
-            self._tell_browser(error, content)
+        handle_message(self, content, buffers, "counting camera")
 
     def _tell_browser(self, error: Exception, content: dict) -> None:
         self.last_error = f"{type(error).__name__}: {error}"

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import cv2
 import numpy as np
 
@@ -53,6 +55,28 @@ def shrink(bgr: np.ndarray, max_side: int) -> np.ndarray:
         return bgr
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     return cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
+
+
+def handle_message(widget, content, buffers, what: str) -> None:
+    """Route one custom message from the browser to ``widget._handlers`` (by its ``type``), one
+    message at a time, and report any error to the browser through ``widget._tell_browser``.
+
+    ipykernel 7 may deliver a widget's messages on the main shell thread and on a subshell thread
+    at once; two threads reading one OpenCV VideoCapture crashed the kernel (a segfault in
+    ClipReader.read), hence ``widget._one_message_at_a_time``. A bad frame must never break the
+    loop or the kernel, so every error ends in the browser, and unexpected ones in the log too."""
+    handler = widget._handlers.get(content.get("type")) if isinstance(content, dict) else None
+    if handler is None:
+        return  # not ours (e.g. anywidget's own commands)
+    try:
+        with widget._one_message_at_a_time:
+            handler(content, buffers or [])
+    except Exception as error:
+        if not isinstance(error, EmolabError):
+            logging.getLogger(type(widget).__module__).exception(
+                "%s: could not handle %s", what, content["type"]
+            )
+        widget._tell_browser(error, content)
 
 
 def face_payload(face) -> dict:

@@ -17,7 +17,6 @@ a course photo is not camera data, and it never mixes with a camera recording.
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from pathlib import Path
@@ -32,13 +31,12 @@ from ..errors import EmolabError
 from ..private import PrivateText
 from ..video import DEFAULT_CLIP, ClipReader
 from ..widget_files import widget_module
-from .frames import decode_jpeg, encode_jpeg, faces_payload, rgba_to_rgb, shrink
+from .frames import decode_jpeg, encode_jpeg, faces_payload, handle_message, rgba_to_rgb, shrink
 from .recorder import Recorder
 from .simulated import SimulatedCamera
 from .stats import LoopStats
 
 STATIC = Path(__file__).parent / "static"
-log = logging.getLogger(__name__)
 
 NOTICE = (
     'What happens when you press "Start camera": your browser sends small copies of the camera '
@@ -199,20 +197,7 @@ class CameraWidget(anywidget.AnyWidget):
     # ----- messages from the browser -------------------------------------------------------
 
     def _on_custom_msg(self, _widget, content, buffers) -> None:
-        handler = self._handlers.get(content.get("type")) if isinstance(content, dict) else None
-        if handler is None:
-            return  # not ours (e.g. anywidget's own commands)
-        try:
-            # ipykernel 7 may deliver this widget's messages on the main shell thread and on a
-            # subshell thread at once; two threads reading one OpenCV VideoCapture crashed the
-            # kernel (a segfault in ClipReader.read). One message at a time per widget.
-            with self._one_message_at_a_time:
-                handler(content, buffers or [])
-        except EmolabError as error:
-            self._tell_browser(error, content)
-        except Exception as error:  # a bad frame must never break the loop or the kernel
-            log.exception("camera widget: could not handle %s", content.get("type"))
-            self._tell_browser(error, content)
+        handle_message(self, content, buffers, "camera widget")
 
     def _tell_browser(self, error: Exception, content: dict) -> None:
         self.last_error = f"{type(error).__name__}: {error}"
